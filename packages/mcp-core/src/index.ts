@@ -1,0 +1,15 @@
+export { ToolError, ConfigError, isToolError, toErrorEnvelope, ERROR_TYPES } from './errors.js';
+export type { ErrorEnvelope, ErrorType, ToolErrorOptions } from './errors.js';
+export { loadConfig, describeConfig, formatEnvHelp, CoreConfigSchema, envBoolean, envList, secret } from './config.js';
+export type { CoreConfig, EnvSchema, EnvVarDoc } from './config.js';
+export { createLogger, createScrubber } from './logger.js';
+export type { Logger, LoggerOptions, LoggerHandle } from './logger.js';
+export { defineTool, jsonish, parseJsonString, inputJsonSchema, outputJsonSchema } from './tool.js';
+export type { ToolDefinition, AnyTool, ToolAnnotations, ToolContext } from './tool.js';
+export { createMcpServer, selectTools, errorResult, McpServer } from './server.js';
+export type { CreateMcpServerOptions, ToolFilter } from './server.js';
+export { paginate, fitToBudget, encodeCursor, decodeCursor, pageInfoShape } from './budget.js';
+export type { Page, PageOptions } from './budget.js';
+export { runStdioServer, toolFilterFromConfig, readPackageInfo } from './run.js';
+export type { ServerModule, ServerDeps, CheckResult, RunOptions } from './run.js';
+export { z } from 'zod';

@@ -1,0 +1,162 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import {
+  CallToolRequestSchema,
+  ListToolsRequestSchema,
+  type CallToolResult,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import { ConfigError, ToolError, toErrorEnvelope, type ErrorEnvelope } from './errors.js';
+import { inputJsonSchema, outputJsonSchema, type AnyTool } from './tool.js';
+
+export { McpServer };
+
+/** Which tools a server offers (MCP_TOOLSETS, MCP_TOOLS, MCP_EXCLUDE_TOOLS, MCP_READ_ONLY). */
+export interface ToolFilter {
+  /** Only tools with `readOnlyHint: true`; wins over every allow list. */
+  readOnly?: boolean;
+  /** Toolsets to offer; `all` for every one. @default the server's default toolsets */
+  toolsets?: readonly string[];
+  /** Tools to offer in addition to the toolsets; alone (no toolsets given), only these. */
+  tools?: readonly string[];
+  /** Tools never to offer. */
+  excludeTools?: readonly string[];
+}
+
+/**
+ * Applies a filter to a server's flat tool list. Throws a ConfigError naming every unknown
+ * tool or toolset, so a typo fails at start instead of silently hiding tools.
+ * `defaultToolsets` (default: all) applies when neither toolsets nor tools are given.
+ */
+export function selectTools<T extends { name: string; toolset: string; annotations: { readOnlyHint: boolean } }>(
+  tools: readonly T[],
+  filter: ToolFilter = {},
+  defaultToolsets?: readonly string[],
+): T[] {
+  const names = new Set(tools.map((t) => t.name));
+  const toolsets = new Set(tools.map((t) => t.toolset));
+  const problems: string[] = [];
+  for (const name of [...(filter.tools ?? []), ...(filter.excludeTools ?? [])]) {
+    if (!names.has(name)) problems.push(`unknown tool "${name}" (known: ${[...names].join(', ')})`);
+  }
+  for (const set of filter.toolsets ?? []) {
+    if (set !== 'all' && !toolsets.has(set)) {
+      problems.push(`unknown toolset "${set}" (known: all, ${[...toolsets].join(', ')})`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const extra = new Set(filter.tools ?? []);
+  const chosenSets =
+    filter.toolsets ?? (filter.tools && filter.tools.length > 0 ? [] : (defaultToolsets ?? ['all']));
+  const all = chosenSets.includes('all');
+  const sets = new Set(chosenSets);
+  const excluded = new Set(filter.excludeTools ?? []);
+  return tools.filter(
+    (t) =>
+      (all || sets.has(t.toolset) || extra.has(t.name)) &&
+      !excluded.has(t.name) &&
+      (!filter.readOnly || t.annotations.readOnlyHint),
+  );
+}
+
+export interface CreateMcpServerOptions<Deps> {
+  name: string;
+  version: string;
+  /** Told to the client at `initialize`: what the server is for and which store it uses. */
+  instructions?: string;
+  /** Every tool the server has; the filter picks the ones offered. */
+  tools: readonly AnyTool<Deps>[];
+  deps: Deps;
+  logger: Logger;
+  filter?: ToolFilter;
+  /** Toolsets offered when the filter names none. @default every toolset */
+  defaultToolsets?: readonly string[];
+  /** @default 20000 */
+  outputBudget?: number;
+  /** Arguments larger than this (as JSON) are refused. @default 1000000 */
+  maxInputChars?: number;
+}
+
+/** The error result of a tool call: the envelope as JSON text, with `isError: true`. */
+export function errorResult(envelope: ErrorEnvelope): CallToolResult {
+  return { content: [{ type: 'text', text: JSON.stringify(envelope) }], isError: true };
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(input)'}: ${issue.message}`)
+    .join('; ');
+}
+
+function fullAnnotations(tool: AnyTool<unknown>): NonNullable<Tool['annotations']> {
+  const a = tool.annotations;
+  return a.readOnlyHint
+    ? { title: tool.title, readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: a.openWorldHint }
+    : { title: tool.title, ...a };
+}
+
+/**
+ * An McpServer with the selected tools registered. Tools are dispatched by core rather than by
+ * `McpServer.registerTool` so that every failure, bad input included, returns the one error
+ * envelope; resources and prompts can still be registered on the returned server as usual.
+ */
+export function createMcpServer<Deps>(options: CreateMcpServerOptions<Deps>): McpServer {
+  const tools = selectTools(options.tools, options.filter, options.defaultToolsets);
+  const byName = new Map(tools.map((t) => [t.name, t]));
+  const allNames = new Set(options.tools.map((t) => t.name));
+  const outputBudget = options.outputBudget ?? 20000;
+  const maxInputChars = options.maxInputChars ?? 1_000_000;
+  const server = new McpServer(
+    { name: options.name, version: options.version },
+    { capabilities: { tools: {} }, ...(options.instructions ? { instructions: options.instructions } : {}) },
+  );
+
+  const listed: Tool[] = tools.map((t) => ({
+    name: t.name,
+    title: t.title,
+    description: t.description,
+    inputSchema: inputJsonSchema(t.input) as Tool['inputSchema'],
+    outputSchema: outputJsonSchema(t.output) as Tool['outputSchema'],
+    annotations: fullAnnotations(t as AnyTool<unknown>),
+  }));
+  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed }));
+
+  server.server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
+    const { name, arguments: args } = request.params;
+    const tool = byName.get(name);
+    const logger = options.logger.child({ tool: name });
+    try {
+      if (!tool) {
+        throw allNames.has(name)
+          ? new ToolError('forbidden', `Tool "${name}" is not enabled on this server`, {
+              hint: 'It is hidden by MCP_READ_ONLY, MCP_TOOLSETS, MCP_TOOLS or MCP_EXCLUDE_TOOLS.',
+            })
+          : ToolError.notFound(`Unknown tool "${name}"`, 'Call tools/list for the tools this server offers.');
+      }
+      const size = args === undefined ? 0 : JSON.stringify(args).length;
+      if (size > maxInputChars) {
+        throw ToolError.validation(`Arguments are too large: ${size} characters, at most ${maxInputChars}`);
+      }
+      const parsed = tool.input.safeParse(args ?? {});
+      if (!parsed.success) {
+        throw ToolError.validation(`Invalid arguments for ${name}: ${describeIssues(parsed.error)}`);
+      }
+      const raw = await tool.handler(parsed.data, { deps: options.deps, signal: extra.signal, logger, outputBudget });
+      const output = tool.output.safeParse(raw);
+      if (!output.success) {
+        logger.error({ issues: output.error.issues }, 'tool returned output that does not match its schema');
+        throw new Error(`output of ${name} does not match its schema`);
+      }
+      const data = output.data as Record<string, unknown>;
+      const text = tool.render ? tool.render(data) : JSON.stringify(data);
+      return { content: [{ type: 'text', text }], structuredContent: data };
+    } catch (error) {
+      const envelope = toErrorEnvelope(error, logger);
+      if (envelope.type !== 'internal') logger.info({ envelope }, 'tool call failed');
+      return errorResult(envelope);
+    }
+  });
+  return server;
+}

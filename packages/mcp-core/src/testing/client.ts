@@ -1,0 +1,51 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { ErrorEnvelope } from '../errors.js';
+
+export { Client };
+
+/** A client connected to a server in memory. `close` closes both ends. */
+export interface ConnectedClient {
+  client: Client;
+  close(): Promise<void>;
+}
+
+/** Connects a real MCP client to `server` over an in-memory transport pair. */
+export async function connectInMemory(server: McpServer): Promise<ConnectedClient> {
+  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+  const client = new Client({ name: 'test-client', version: '0.0.0' });
+  await Promise.all([server.connect(serverTransport), client.connect(clientTransport)]);
+  return {
+    client,
+    async close() {
+      await client.close();
+      await server.close();
+    },
+  };
+}
+
+/** A tool result read back: the structured output, or the error envelope. */
+export type ToolOutcome<T = Record<string, unknown>> =
+  | { ok: true; data: T; text: string }
+  | { ok: false; error: ErrorEnvelope; text: string };
+
+/** Reads a CallToolResult into data or an envelope (the envelope is the JSON text of an error). */
+export function readToolResult<T = Record<string, unknown>>(result: CallToolResult): ToolOutcome<T> {
+  const text = result.content
+    .filter((c): c is { type: 'text'; text: string } => c.type === 'text')
+    .map((c) => c.text)
+    .join('\n');
+  if (result.isError) return { ok: false, error: JSON.parse(text) as ErrorEnvelope, text };
+  return { ok: true, data: result.structuredContent as T, text };
+}
+
+/** Calls a tool and reads its result (see readToolResult). */
+export async function callTool<T = Record<string, unknown>>(
+  client: Client,
+  name: string,
+  args: Record<string, unknown> = {},
+): Promise<ToolOutcome<T>> {
+  return readToolResult<T>((await client.callTool({ name, arguments: args })) as CallToolResult);
+}

@@ -1,0 +1,10 @@
+// Test helpers for servers built on @org/mcp-core. Node-only; not for production code.
+export { Client, connectInMemory, readToolResult, callTool } from './client.js';
+export type { ConnectedClient, ToolOutcome } from './client.js';
+export { spawnStdioServer } from './stdio.js';
+export type { SpawnOptions, SpawnedServer } from './stdio.js';
+export { startRedis } from './redis.js';
+export type { RedisOptions, RedisInstance } from './redis.js';
+export { startFakeHttpServer, sendJson } from './http.js';
+export type { FakeHttpServer, FakeHandler, RecordedRequest } from './http.js';
+export { getFreePort } from './net.js';

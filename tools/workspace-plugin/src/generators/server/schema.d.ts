@@ -1,0 +1,3 @@
+export interface ServerGeneratorSchema {
+  name: string;
+}
