@@ -1,3 +1,4 @@
 export interface ServerGeneratorSchema {
   name: string;
+  description?: string;
 }
