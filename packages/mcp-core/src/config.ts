@@ -5,6 +5,7 @@ import { ConfigError } from './errors.js';
 export type EnvSchema = z.ZodObject<z.ZodRawShape>;
 
 const SECRET = 'secret';
+const ENV_DEFAULT = 'envDefault';
 
 /** Marks an env var as a secret: its value is never shown by `--help`, `--check` or in errors. */
 export function secret<T extends z.ZodType>(schema: T): T {
@@ -12,8 +13,9 @@ export function secret<T extends z.ZodType>(schema: T): T {
 }
 
 /** A boolean env var: accepts true/false, 1/0, yes/no, on/off (any case). */
-export function envBoolean(defaultValue: boolean) {
-  return z.stringbool().default(defaultValue);
+export function envBoolean(defaultValue: boolean, description: string) {
+  // The default is set as metadata too: zod leaves it out of the input JSON schema of a stringbool.
+  return z.stringbool().default(defaultValue).meta({ description, [ENV_DEFAULT]: defaultValue });
 }
 
 /** A comma-separated env var as a list of trimmed, non-empty names. */
@@ -40,9 +42,7 @@ export const CoreConfigSchema = z.object({
     .min(1)
     .optional()
     .describe('Also write the log to this file, rotated at 10 MB, 5 files kept'),
-  MCP_READ_ONLY: envBoolean(false).describe(
-    'Offer only tools that change nothing; wins over every allow list',
-  ),
+  MCP_READ_ONLY: envBoolean(false, 'Offer only tools that change nothing; wins over every allow list'),
   MCP_TOOLSETS: envList().describe(
     'Comma-separated toolsets to offer ("all" for every one); default: the server\'s default toolsets',
   ),
@@ -95,17 +95,20 @@ export interface EnvVarDoc {
 /** The documentation of every env var in a schema, in declaration order, for `--help`. */
 export function describeConfig(schema: EnvSchema): EnvVarDoc[] {
   const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as {
-    properties?: Record<string, { description?: string; default?: unknown; [SECRET]?: boolean }>;
+    properties?: Record<string, { description?: string; default?: unknown; [SECRET]?: boolean; [ENV_DEFAULT]?: unknown }>;
     required?: string[];
   };
   const required = new Set(json.required ?? []);
-  return Object.entries(json.properties ?? {}).map(([name, prop]) => ({
-    name,
-    description: prop.description ?? '',
-    required: required.has(name) && prop.default === undefined,
-    ...(prop.default === undefined ? {} : { default: prop.default }),
-    secret: prop[SECRET] === true,
-  }));
+  return Object.entries(json.properties ?? {}).map(([name, prop]) => {
+    const fallback = prop.default ?? prop[ENV_DEFAULT];
+    return {
+      name,
+      description: prop.description ?? '',
+      required: required.has(name) && fallback === undefined,
+      ...(fallback === undefined ? {} : { default: fallback }),
+      secret: prop[SECRET] === true,
+    };
+  });
 }
 
 /** The `--help` text for an env schema. */

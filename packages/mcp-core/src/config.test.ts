@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { CoreConfigSchema, describeConfig, formatEnvHelp, loadConfig, secret } from './config.js';
+import { ConfigError } from './errors.js';
+
+const Schema = CoreConfigSchema.extend({
+  API_URL: z.url().describe('Base URL of the API'),
+  API_TOKEN: secret(z.string().min(10).describe('Token for the API')),
+  RETRIES: z.coerce.number().int().min(0).default(3).describe('How many retries'),
+});
+
+describe('loadConfig', () => {
+  it('returns typed values with defaults, lists split and booleans parsed', () => {
+    const config = loadConfig(Schema, {
+      API_URL: 'https://example.test',
+      API_TOKEN: 'abcdefghijkl',
+      MCP_READ_ONLY: 'YES',
+      MCP_TOOLSETS: ' a, b ,,c ',
+      OTHER: 'ignored',
+    });
+    expect(config).toMatchObject({
+      API_URL: 'https://example.test',
+      RETRIES: 3,
+      MCP_READ_ONLY: true,
+      MCP_TOOLSETS: ['a', 'b', 'c'],
+      MCP_LOG_LEVEL: 'warn',
+      MCP_MAX_OUTPUT_CHARS: 20000,
+    });
+    expect(config.MCP_TOOLS).toBeUndefined();
+  });
+
+  it('treats empty strings as unset', () => {
+    const config = loadConfig(Schema, { API_URL: 'https://x.test', API_TOKEN: 'abcdefghijkl', RETRIES: '', MCP_LOG_FILE: '  ' });
+    expect(config.RETRIES).toBe(3);
+    expect(config.MCP_LOG_FILE).toBeUndefined();
+  });
+
+  it('reports every problem at once and never echoes a value', () => {
+    let caught: unknown;
+    try {
+      loadConfig(Schema, { API_URL: 'not a url', API_TOKEN: 'short-tok', RETRIES: '-1', MCP_READ_ONLY: 'maybe', MCP_LOG_LEVEL: 'loud' });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const { problems, message } = caught as ConfigError;
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['API_TOKEN', 'API_URL', 'MCP_LOG_LEVEL', 'MCP_READ_ONLY', 'RETRIES']);
+    expect(message).not.toContain('short-tok');
+  });
+
+  it('says "is required" for a missing variable', () => {
+    expect(() => loadConfig(Schema, { API_TOKEN: 'abcdefghijkl' })).toThrow(/API_URL: is required/);
+  });
+});
+
+describe('describeConfig and --help text', () => {
+  it('documents every variable with its default, requiredness and secrecy', () => {
+    const docs = describeConfig(Schema);
+    expect(docs.map((d) => d.name)).toEqual([...Object.keys(CoreConfigSchema.shape), 'API_URL', 'API_TOKEN', 'RETRIES']);
+    expect(docs.find((d) => d.name === 'API_TOKEN')).toEqual({ name: 'API_TOKEN', description: 'Token for the API', required: true, secret: true });
+    expect(docs.find((d) => d.name === 'RETRIES')).toMatchObject({ default: 3, required: false, secret: false });
+    expect(docs.find((d) => d.name === 'MCP_READ_ONLY')).toMatchObject({ default: false, required: false });
+    for (const doc of docs) expect(doc.description, doc.name).not.toBe('');
+    const help = formatEnvHelp(Schema);
+    expect(help).toMatch(/API_TOKEN {2}\(required, secret\)/);
+    expect(help).toMatch(/MCP_LOG_LEVEL {2}\(default: warn\)/);
+  });
+});

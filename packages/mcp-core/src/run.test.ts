@@ -1,0 +1,122 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { spawnStdioServer, type SpawnedServer } from './testing/stdio.js';
+import { readToolResult } from './testing/client.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+
+// The fixture imports ../dist, so this suite runs against the built package (nx test depends on build).
+const fixture = fileURLToPath(new URL('../test-fixtures/server.mjs', import.meta.url));
+const TOKEN = 'tok_9f8e7d6c5b4a39281706';
+const baseEnv = { PATH: process.env['PATH'], FIXTURE_TOKEN: TOKEN };
+
+function run(args: string[], env: Record<string, string | undefined> = baseEnv) {
+  const result = spawnSync(process.execPath, [fixture, ...args], { env, encoding: 'utf8', timeout: 20000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('runStdioServer flags', () => {
+  it('--help lists every variable with its default and hides nothing but values', () => {
+    const { code, stdout, stderr } = run(['--help'], { PATH: process.env['PATH'] });
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    for (const name of ['MCP_LOG_LEVEL', 'MCP_LOG_FILE', 'MCP_READ_ONLY', 'MCP_TOOLSETS', 'MCP_TOOLS', 'MCP_EXCLUDE_TOOLS', 'MCP_MAX_OUTPUT_CHARS', 'FIXTURE_TOKEN', 'FIXTURE_PORT']) {
+      expect(stdout).toContain(name);
+    }
+    expect(stdout).toMatch(/FIXTURE_TOKEN {2}\(required, secret\)/);
+    expect(stdout).toMatch(/FIXTURE_PORT {2}\(default: 8080\)/);
+    expect(stdout).toContain('--check');
+  });
+
+  it('--version prints the version', () => {
+    expect(run(['--version'])).toMatchObject({ code: 0, stdout: '9.9.9\n' });
+  });
+
+  it('--check prints a report and exits 0 when all is well, 1 when a probe fails', () => {
+    const good = run(['--check']);
+    expect(good.code).toBe(0);
+    expect(good.stdout).toMatch(/ok {4}configuration: valid/);
+    expect(good.stdout).toMatch(/ok {4}upstream: reachable/);
+    const bad = run(['--check'], { ...baseEnv, FIXTURE_FAIL_CHECK: 'true' });
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/FAIL {2}upstream: unreachable/);
+    for (const out of [good, bad]) expect(out.stdout + out.stderr).not.toContain(TOKEN);
+  });
+
+  it('invalid config: one readable message on stderr listing every problem, nothing on stdout, exit 1', () => {
+    const { code, stdout, stderr } = run([], { PATH: process.env['PATH'], FIXTURE_PORT: '70000', MCP_LOG_LEVEL: 'loud' });
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/Invalid configuration/);
+    expect(stderr).toMatch(/FIXTURE_TOKEN: is required/);
+    expect(stderr).toMatch(/FIXTURE_PORT:/);
+    expect(stderr).toMatch(/MCP_LOG_LEVEL:/);
+    expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('an unknown tool name in MCP_TOOLS is a startup error', () => {
+    const { code, stdout, stderr } = run([], { ...baseEnv, MCP_TOOLS: 'write_thing,wrte_thing' });
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/unknown tool "wrte_thing"/);
+  });
+
+  it('an unknown flag is refused', () => {
+    expect(run(['--frobnicate'])).toMatchObject({ code: 1, stdout: '' });
+  });
+});
+
+describe('runStdioServer serving over stdio', () => {
+  let server: SpawnedServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  it('serves tools, keeps stdout for protocol only and never logs the token', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'core-run-'));
+    const logFile = join(dir, 'fixture.log');
+    server = await spawnStdioServer({
+      command: process.execPath,
+      args: [fixture],
+      env: { ...baseEnv, MCP_LOG_LEVEL: 'debug', MCP_LOG_FILE: logFile },
+    });
+    expect(server.client.getServerVersion()).toMatchObject({ name: '@org/core-fixture', version: '9.9.9' });
+    const { tools } = await server.client.listTools();
+    expect(tools.map((t) => t.name)).toEqual(['leak_attempt', 'write_thing']);
+    const leak = readToolResult((await server.client.callTool({ name: 'leak_attempt', arguments: {} })) as CallToolResult);
+    expect(leak).toMatchObject({ ok: false, error: { type: 'internal' } });
+    expect(leak.text).not.toContain(TOKEN);
+    const bad = readToolResult((await server.client.callTool({ name: 'write_thing', arguments: { value: 'bad' } })) as CallToolResult);
+    expect(bad).toMatchObject({ ok: false, error: { type: 'validation', error: 'value must not be "bad"' } });
+    expect(await server.close()).toBe(0);
+    expect(server.nonProtocolLines).toEqual([]);
+    const stderr = server.stderr();
+    const fileLog = readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8')).join('');
+    expect(stderr).toContain('calling upstream'); // the log was written...
+    expect(fileLog).toContain('calling upstream');
+    expect(stderr).not.toContain(TOKEN); // ...without the token anywhere
+    expect(fileLog).not.toContain(TOKEN);
+  });
+
+  it('read-only mode hides the writer', async () => {
+    server = await spawnStdioServer({ command: process.execPath, args: [fixture], env: { ...baseEnv, MCP_READ_ONLY: 'true' } });
+    const { tools } = await server.client.listTools();
+    expect(tools.map((t) => t.name)).toEqual(['leak_attempt']);
+  });
+
+  for (const how of ['SIGTERM', 'SIGINT', 'stdin end'] as const) {
+    it(`shuts down cleanly on ${how}: deps disposed, exit code 0`, async () => {
+      const marker = join(mkdtempSync(join(tmpdir(), 'core-stop-')), 'disposed');
+      const spawned = await spawnStdioServer({ command: process.execPath, args: [fixture], env: { ...baseEnv, FIXTURE_DISPOSED_FILE: marker } });
+      await spawned.client.listTools();
+      if (how === 'stdin end') spawned.child.stdin?.end();
+      else spawned.child.kill(how);
+      expect(await spawned.exited).toBe(0);
+      expect(existsSync(marker)).toBe(true);
+      expect(spawned.nonProtocolLines).toEqual([]);
+    });
+  }
+});
