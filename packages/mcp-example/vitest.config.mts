@@ -10,6 +10,7 @@ export default defineConfig(() => ({
     environment: 'node',
     include: ['src/**/*.test.ts'],
     testTimeout: 30000,
-    reporters: ['default'],
+    reporters: ['default', 'json'],
+    outputFile: { json: './test-output/vitest/results.json' },
   },
 }));

@@ -29,7 +29,12 @@ describe('loadConfig', () => {
   });
 
   it('treats empty strings as unset', () => {
-    const config = loadConfig(Schema, { API_URL: 'https://x.test', API_TOKEN: 'abcdefghijkl', RETRIES: '', MCP_LOG_FILE: '  ' });
+    const config = loadConfig(Schema, {
+      API_URL: 'https://x.test',
+      API_TOKEN: 'abcdefghijkl',
+      RETRIES: '',
+      MCP_LOG_FILE: '  ',
+    });
     expect(config.RETRIES).toBe(3);
     expect(config.MCP_LOG_FILE).toBeUndefined();
   });
@@ -37,13 +42,25 @@ describe('loadConfig', () => {
   it('reports every problem at once and never echoes a value', () => {
     let caught: unknown;
     try {
-      loadConfig(Schema, { API_URL: 'not a url', API_TOKEN: 'short-tok', RETRIES: '-1', MCP_READ_ONLY: 'maybe', MCP_LOG_LEVEL: 'loud' });
+      loadConfig(Schema, {
+        API_URL: 'not a url',
+        API_TOKEN: 'short-tok',
+        RETRIES: '-1',
+        MCP_READ_ONLY: 'maybe',
+        MCP_LOG_LEVEL: 'loud',
+      });
     } catch (error) {
       caught = error;
     }
     expect(caught).toBeInstanceOf(ConfigError);
     const { problems, message } = caught as ConfigError;
-    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['API_TOKEN', 'API_URL', 'MCP_LOG_LEVEL', 'MCP_READ_ONLY', 'RETRIES']);
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'API_TOKEN',
+      'API_URL',
+      'MCP_LOG_LEVEL',
+      'MCP_READ_ONLY',
+      'RETRIES',
+    ]);
     expect(message).not.toContain('short-tok');
   });
 
@@ -55,9 +72,23 @@ describe('loadConfig', () => {
 describe('describeConfig and --help text', () => {
   it('documents every variable with its default, requiredness and secrecy', () => {
     const docs = describeConfig(Schema);
-    expect(docs.map((d) => d.name)).toEqual([...Object.keys(CoreConfigSchema.shape), 'API_URL', 'API_TOKEN', 'RETRIES']);
-    expect(docs.find((d) => d.name === 'API_TOKEN')).toEqual({ name: 'API_TOKEN', description: 'Token for the API', required: true, secret: true });
-    expect(docs.find((d) => d.name === 'RETRIES')).toMatchObject({ default: 3, required: false, secret: false });
+    expect(docs.map((d) => d.name)).toEqual([
+      ...Object.keys(CoreConfigSchema.shape),
+      'API_URL',
+      'API_TOKEN',
+      'RETRIES',
+    ]);
+    expect(docs.find((d) => d.name === 'API_TOKEN')).toEqual({
+      name: 'API_TOKEN',
+      description: 'Token for the API',
+      required: true,
+      secret: true,
+    });
+    expect(docs.find((d) => d.name === 'RETRIES')).toMatchObject({
+      default: 3,
+      required: false,
+      secret: false,
+    });
     expect(docs.find((d) => d.name === 'MCP_READ_ONLY')).toMatchObject({ default: false, required: false });
     for (const doc of docs) expect(doc.description, doc.name).not.toBe('');
     const help = formatEnvHelp(Schema);

@@ -15,7 +15,10 @@ export function secret<T extends z.ZodType>(schema: T): T {
 /** A boolean env var: accepts true/false, 1/0, yes/no, on/off (any case). */
 export function envBoolean(defaultValue: boolean, description: string) {
   // The default is set as metadata too: zod leaves it out of the input JSON schema of a stringbool.
-  return z.stringbool().default(defaultValue).meta({ description, [ENV_DEFAULT]: defaultValue });
+  return z
+    .stringbool()
+    .default(defaultValue)
+    .meta({ description, [ENV_DEFAULT]: defaultValue });
 }
 
 /** A comma-separated env var as a list of trimmed, non-empty names. */
@@ -77,7 +80,8 @@ export function loadConfig<S extends EnvSchema>(
   throw new ConfigError(
     result.error.issues.map((issue) => {
       const where = issue.path.length > 0 ? issue.path.join('.') : '(environment)';
-      const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
+      const message =
+        issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
       return `${where}: ${message}`;
     }),
   );
@@ -95,7 +99,10 @@ export interface EnvVarDoc {
 /** The documentation of every env var in a schema, in declaration order, for `--help`. */
 export function describeConfig(schema: EnvSchema): EnvVarDoc[] {
   const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as {
-    properties?: Record<string, { description?: string; default?: unknown; [SECRET]?: boolean; [ENV_DEFAULT]?: unknown }>;
+    properties?: Record<
+      string,
+      { description?: string; default?: unknown; [SECRET]?: boolean; [ENV_DEFAULT]?: unknown }
+    >;
     required?: string[];
   };
   const required = new Set(json.required ?? []);

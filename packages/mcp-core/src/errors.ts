@@ -59,8 +59,7 @@ export class ToolError extends Error {
     this.hint = options.hint;
     this.retryable =
       options.retryable ??
-      (RETRYABLE_BY_DEFAULT.has(type) ||
-        (type === 'http_error' && (options.statusCode ?? 0) >= 500));
+      (RETRYABLE_BY_DEFAULT.has(type) || (type === 'http_error' && (options.statusCode ?? 0) >= 500));
   }
 
   static validation(message: string, hint?: string): ToolError {

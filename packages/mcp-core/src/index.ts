@@ -1,6 +1,14 @@
 export { ToolError, ConfigError, isToolError, toErrorEnvelope, ERROR_TYPES } from './errors.js';
 export type { ErrorEnvelope, ErrorType, ToolErrorOptions } from './errors.js';
-export { loadConfig, describeConfig, formatEnvHelp, CoreConfigSchema, envBoolean, envList, secret } from './config.js';
+export {
+  loadConfig,
+  describeConfig,
+  formatEnvHelp,
+  CoreConfigSchema,
+  envBoolean,
+  envList,
+  secret,
+} from './config.js';
 export type { CoreConfig, EnvSchema, EnvVarDoc } from './config.js';
 export { createLogger, createScrubber } from './logger.js';
 export type { Logger, LoggerOptions, LoggerHandle } from './logger.js';

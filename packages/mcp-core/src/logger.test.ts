@@ -11,9 +11,22 @@ describe('createLogger', () => {
     const dir = mkdtempSync(join(tmpdir(), 'core-log-'));
     const file = join(dir, 'server.log');
     const stderr: string[] = [];
-    const handle = await createLogger({ name: 't', level: 'debug', file, secrets: [PASSWORD], writeStderr: (l) => stderr.push(l) });
+    const handle = await createLogger({
+      name: 't',
+      level: 'debug',
+      file,
+      secrets: [PASSWORD],
+      writeStderr: (l) => stderr.push(l),
+    });
     const { logger } = handle;
-    logger.info({ token: 'plain-token-value', config: { password: PASSWORD }, req: { headers: { authorization: 'Basic dXNlcjpwYXNz' } } }, 'request');
+    logger.info(
+      {
+        token: 'plain-token-value',
+        config: { password: PASSWORD },
+        req: { headers: { authorization: 'Basic dXNlcjpwYXNz' } },
+      },
+      'request',
+    );
     logger.warn(`connecting to redis://default:${PASSWORD}@127.0.0.1:6379/0`);
     logger.warn(`github said no to ${TOKEN}`);
     logger.error({ err: new Error(`auth failed with Bearer abcdefghij123456`) }, 'failed');
@@ -24,7 +37,14 @@ describe('createLogger', () => {
     const fileText = files.map((f) => readFileSync(join(dir, f), 'utf8')).join('');
     for (const text of [stderr.join(''), fileText]) {
       expect(text.split('\n').filter(Boolean)).toHaveLength(5);
-      for (const secretText of ['plain-token-value', PASSWORD, TOKEN, 'dXNlcjpwYXNz', 'abcdefghij123456', 'AIzaSyA-something-long']) {
+      for (const secretText of [
+        'plain-token-value',
+        PASSWORD,
+        TOKEN,
+        'dXNlcjpwYXNz',
+        'abcdefghij123456',
+        'AIzaSyA-something-long',
+      ]) {
         expect(text).not.toContain(secretText);
       }
       expect(text).toContain('[REDACTED]');

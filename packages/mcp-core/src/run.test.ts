@@ -22,7 +22,17 @@ describe('runStdioServer flags', () => {
     const { code, stdout, stderr } = run(['--help'], { PATH: process.env['PATH'] });
     expect(code).toBe(0);
     expect(stderr).toBe('');
-    for (const name of ['MCP_LOG_LEVEL', 'MCP_LOG_FILE', 'MCP_READ_ONLY', 'MCP_TOOLSETS', 'MCP_TOOLS', 'MCP_EXCLUDE_TOOLS', 'MCP_MAX_OUTPUT_CHARS', 'FIXTURE_TOKEN', 'FIXTURE_PORT']) {
+    for (const name of [
+      'MCP_LOG_LEVEL',
+      'MCP_LOG_FILE',
+      'MCP_READ_ONLY',
+      'MCP_TOOLSETS',
+      'MCP_TOOLS',
+      'MCP_EXCLUDE_TOOLS',
+      'MCP_MAX_OUTPUT_CHARS',
+      'FIXTURE_TOKEN',
+      'FIXTURE_PORT',
+    ]) {
       expect(stdout).toContain(name);
     }
     expect(stdout).toMatch(/FIXTURE_TOKEN {2}\(required, secret\)/);
@@ -46,7 +56,11 @@ describe('runStdioServer flags', () => {
   });
 
   it('invalid config: one readable message on stderr listing every problem, nothing on stdout, exit 1', () => {
-    const { code, stdout, stderr } = run([], { PATH: process.env['PATH'], FIXTURE_PORT: '70000', MCP_LOG_LEVEL: 'loud' });
+    const { code, stdout, stderr } = run([], {
+      PATH: process.env['PATH'],
+      FIXTURE_PORT: '70000',
+      MCP_LOG_LEVEL: 'loud',
+    });
     expect(code).toBe(1);
     expect(stdout).toBe('');
     expect(stderr).toMatch(/Invalid configuration/);
@@ -86,15 +100,21 @@ describe('runStdioServer serving over stdio', () => {
     expect(server.client.getServerVersion()).toMatchObject({ name: '@org/core-fixture', version: '9.9.9' });
     const { tools } = await server.client.listTools();
     expect(tools.map((t) => t.name)).toEqual(['leak_attempt', 'write_thing']);
-    const leak = readToolResult((await server.client.callTool({ name: 'leak_attempt', arguments: {} })) as CallToolResult);
+    const leak = readToolResult(
+      (await server.client.callTool({ name: 'leak_attempt', arguments: {} })) as CallToolResult,
+    );
     expect(leak).toMatchObject({ ok: false, error: { type: 'internal' } });
     expect(leak.text).not.toContain(TOKEN);
-    const bad = readToolResult((await server.client.callTool({ name: 'write_thing', arguments: { value: 'bad' } })) as CallToolResult);
+    const bad = readToolResult(
+      (await server.client.callTool({ name: 'write_thing', arguments: { value: 'bad' } })) as CallToolResult,
+    );
     expect(bad).toMatchObject({ ok: false, error: { type: 'validation', error: 'value must not be "bad"' } });
     expect(await server.close()).toBe(0);
     expect(server.nonProtocolLines).toEqual([]);
     const stderr = server.stderr();
-    const fileLog = readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8')).join('');
+    const fileLog = readdirSync(dir)
+      .map((f) => readFileSync(join(dir, f), 'utf8'))
+      .join('');
     expect(stderr).toContain('calling upstream'); // the log was written...
     expect(fileLog).toContain('calling upstream');
     expect(stderr).not.toContain(TOKEN); // ...without the token anywhere
@@ -102,7 +122,11 @@ describe('runStdioServer serving over stdio', () => {
   });
 
   it('read-only mode hides the writer', async () => {
-    server = await spawnStdioServer({ command: process.execPath, args: [fixture], env: { ...baseEnv, MCP_READ_ONLY: 'true' } });
+    server = await spawnStdioServer({
+      command: process.execPath,
+      args: [fixture],
+      env: { ...baseEnv, MCP_READ_ONLY: 'true' },
+    });
     const { tools } = await server.client.listTools();
     expect(tools.map((t) => t.name)).toEqual(['leak_attempt']);
   });
@@ -110,7 +134,11 @@ describe('runStdioServer serving over stdio', () => {
   for (const how of ['SIGTERM', 'SIGINT', 'stdin end'] as const) {
     it(`shuts down cleanly on ${how}: deps disposed, exit code 0`, async () => {
       const marker = join(mkdtempSync(join(tmpdir(), 'core-stop-')), 'disposed');
-      const spawned = await spawnStdioServer({ command: process.execPath, args: [fixture], env: { ...baseEnv, FIXTURE_DISPOSED_FILE: marker } });
+      const spawned = await spawnStdioServer({
+        command: process.execPath,
+        args: [fixture],
+        env: { ...baseEnv, FIXTURE_DISPOSED_FILE: marker },
+      });
       await spawned.client.listTools();
       if (how === 'stdin end') spawned.child.stdin?.end();
       else spawned.child.kill(how);

@@ -95,7 +95,10 @@ export async function runStdioServer<S extends EnvSchema, Deps extends ServerDep
   const env = options.env ?? process.env;
   const mod = module as unknown as ServerModule<EnvSchema, ServerDeps>;
   const flag = argv[0];
-  if (argv.length > 1 || (flag !== undefined && !['--help', '-h', '--version', '-v', '--check'].includes(flag))) {
+  if (
+    argv.length > 1 ||
+    (flag !== undefined && !['--help', '-h', '--version', '-v', '--check'].includes(flag))
+  ) {
     err(`${module.name}: unknown arguments: ${argv.join(' ')}\nRun with --help for usage.`);
     process.exit(1);
   }
@@ -146,7 +149,11 @@ export async function runStdioServer<S extends EnvSchema, Deps extends ServerDep
     try {
       results.push(...((await deps.check?.()) ?? []));
     } catch (error) {
-      results.push({ name: 'check', ok: false, detail: error instanceof Error ? error.message : String(error) });
+      results.push({
+        name: 'check',
+        ok: false,
+        detail: error instanceof Error ? error.message : String(error),
+      });
     }
     const ok = results.every((r) => r.ok);
     out(

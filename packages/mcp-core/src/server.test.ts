@@ -31,7 +31,9 @@ const setThings = tool({
   title: 'Set things',
   description: 'Sets several things.',
   input: z.object({
-    items: jsonish(z.array(z.object({ key: z.string(), value: z.string() })).min(1)).describe('Things to set'),
+    items: jsonish(z.array(z.object({ key: z.string(), value: z.string() })).min(1)).describe(
+      'Things to set',
+    ),
     meta: jsonish(z.record(z.string(), z.string())).optional(),
   }),
   output: z.object({ count: z.number() }),
@@ -96,11 +98,26 @@ const badOutput = tool({
 const tools = [getThing, setThings, listThings, dropAll, explode, badOutput] as AnyTool<Deps>[];
 
 let logLines: string[] = [];
-async function connect(filter: ToolFilter = {}, outputBudget?: number): Promise<ConnectedClient & { deps: Deps }> {
+async function connect(
+  filter: ToolFilter = {},
+  outputBudget?: number,
+): Promise<ConnectedClient & { deps: Deps }> {
   logLines = [];
-  const { logger } = await createLogger({ name: 'test', level: 'info', writeStderr: (l) => logLines.push(l) });
+  const { logger } = await createLogger({
+    name: 'test',
+    level: 'info',
+    writeStderr: (l) => logLines.push(l),
+  });
   const deps: Deps = { store: new Map([['a', '1']]) };
-  const server = createMcpServer({ name: 'things', version: '1.0.0', tools, deps, logger, filter, ...(outputBudget ? { outputBudget } : {}) });
+  const server = createMcpServer({
+    name: 'things',
+    version: '1.0.0',
+    tools,
+    deps,
+    logger,
+    filter,
+    ...(outputBudget ? { outputBudget } : {}),
+  });
   return { ...(await connectInMemory(server)), deps };
 }
 
@@ -116,20 +133,35 @@ describe('createMcpServer through a real MCP client', () => {
     const { tools: listed } = await session.client.listTools();
     expect(listed.map((t) => t.name)).toEqual(tools.map((t) => t.name));
     for (const t of listed) {
-      expect(Object.keys(t.annotations ?? {}).sort(), t.name).toEqual(
-        ['destructiveHint', 'idempotentHint', 'openWorldHint', 'readOnlyHint', 'title'],
-      );
+      expect(Object.keys(t.annotations ?? {}).sort(), t.name).toEqual([
+        'destructiveHint',
+        'idempotentHint',
+        'openWorldHint',
+        'readOnlyHint',
+        'title',
+      ]);
       expect(t.outputSchema?.type).toBe('object');
       expect(t.inputSchema.type).toBe('object');
     }
-    expect(listed.find((t) => t.name === 'get_thing')?.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false });
-    expect(listed.find((t) => t.name === 'drop_all')?.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true });
+    expect(listed.find((t) => t.name === 'get_thing')?.annotations).toMatchObject({
+      readOnlyHint: true,
+      destructiveHint: false,
+    });
+    expect(listed.find((t) => t.name === 'drop_all')?.annotations).toMatchObject({
+      readOnlyHint: false,
+      destructiveHint: true,
+    });
   });
 
   it('advertises a JSON-string-accepting parameter as both forms', async () => {
     session = await connect();
     const { tools: listed } = await session.client.listTools();
-    const items = (listed.find((t) => t.name === 'set_things')?.inputSchema.properties as Record<string, { anyOf?: { type: string }[]; description?: string }>)['items'];
+    const items = (
+      listed.find((t) => t.name === 'set_things')?.inputSchema.properties as Record<
+        string,
+        { anyOf?: { type: string }[]; description?: string }
+      >
+    )['items'];
     expect(items?.description).toBe('Things to set');
     expect(items?.anyOf?.map((s) => s.type)).toEqual(['array', 'string']);
   });
@@ -143,8 +175,12 @@ describe('createMcpServer through a real MCP client', () => {
 
   it('accepts a native array and the same array as a JSON string', async () => {
     session = await connect();
-    expect(await callTool(session.client, 'set_things', { items: [{ key: 'b', value: '2' }] })).toMatchObject({ ok: true, data: { count: 1 } });
-    expect(await callTool(session.client, 'set_things', { items: '[{"key":"c","value":"3"}]', meta: '{"x":"y"}' })).toMatchObject({ ok: true, data: { count: 1 } });
+    expect(await callTool(session.client, 'set_things', { items: [{ key: 'b', value: '2' }] })).toMatchObject(
+      { ok: true, data: { count: 1 } },
+    );
+    expect(
+      await callTool(session.client, 'set_things', { items: '[{"key":"c","value":"3"}]', meta: '{"x":"y"}' }),
+    ).toMatchObject({ ok: true, data: { count: 1 } });
     expect(session.deps.store.get('c')).toBe('3');
   });
 
@@ -184,21 +220,30 @@ describe('createMcpServer through a real MCP client', () => {
 
   it('treats output that breaks its schema as an internal error', async () => {
     session = await connect();
-    expect(await callTool(session.client, 'bad_output')).toMatchObject({ ok: false, error: { type: 'internal' } });
+    expect(await callTool(session.client, 'bad_output')).toMatchObject({
+      ok: false,
+      error: { type: 'internal' },
+    });
   });
 
   it('refuses oversized arguments before the handler runs', async () => {
     session = await connect();
     const huge = 'x'.repeat(1_000_001);
     const result = await callTool(session.client, 'set_things', { items: [{ key: 'big', value: huge }] });
-    expect(result).toMatchObject({ ok: false, error: { type: 'validation', error: expect.stringMatching(/too large/) } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { type: 'validation', error: expect.stringMatching(/too large/) },
+    });
     expect(session.deps.store.has('big')).toBe(false);
   });
 
   it('names unknown and hidden tools apart', async () => {
     session = await connect({ readOnly: true });
     expect(await callTool(session.client, 'nope')).toMatchObject({ ok: false, error: { type: 'not_found' } });
-    expect(await callTool(session.client, 'drop_all')).toMatchObject({ ok: false, error: { type: 'forbidden' } });
+    expect(await callTool(session.client, 'drop_all')).toMatchObject({
+      ok: false,
+      error: { type: 'forbidden' },
+    });
     expect(session.deps.store.size).toBe(1);
   });
 
@@ -210,16 +255,26 @@ describe('createMcpServer through a real MCP client', () => {
 
   it('keeps a list under the output budget and pages through every item exactly once', async () => {
     session = await connect({}, 1000);
-    const many = Array.from({ length: 200 }, (_, i) => ({ key: `k${String(i).padStart(3, '0')}`, value: 'v'.repeat(20) }));
+    const many = Array.from({ length: 200 }, (_, i) => ({
+      key: `k${String(i).padStart(3, '0')}`,
+      value: 'v'.repeat(20),
+    }));
     await callTool(session.client, 'set_things', { items: many });
     const seen: string[] = [];
     let cursor: string | undefined;
     let pages = 0;
     do {
-      const result = await session.client.callTool({ name: 'list_things', arguments: { limit: 1000, ...(cursor ? { cursor } : {}) } });
+      const result = await session.client.callTool({
+        name: 'list_things',
+        arguments: { limit: 1000, ...(cursor ? { cursor } : {}) },
+      });
       const text = (result.content as { text: string }[])[0]!.text;
       expect(text.length).toBeLessThanOrEqual(1000 + 200);
-      const data = result.structuredContent as { things: { key: string }[]; truncated: boolean; next_cursor?: string };
+      const data = result.structuredContent as {
+        things: { key: string }[];
+        truncated: boolean;
+        next_cursor?: string;
+      };
       seen.push(...data.things.map((t) => t.key));
       expect(data.truncated).toBe(data.next_cursor !== undefined);
       cursor = data.next_cursor;
@@ -227,12 +282,16 @@ describe('createMcpServer through a real MCP client', () => {
     } while (cursor);
     expect(pages).toBeGreaterThan(5);
     expect(seen).toEqual(['a', ...many.map((m) => m.key)]);
-    expect(await callTool(session.client, 'list_things', { cursor: 'garbage!' })).toMatchObject({ ok: false, error: { type: 'validation', error: 'Invalid cursor' } });
+    expect(await callTool(session.client, 'list_things', { cursor: 'garbage!' })).toMatchObject({
+      ok: false,
+      error: { type: 'validation', error: 'Invalid cursor' },
+    });
   });
 });
 
 describe('selectTools', () => {
-  const names = (filter: ToolFilter, defaults?: string[]) => selectTools(tools, filter, defaults).map((t) => t.name);
+  const names = (filter: ToolFilter, defaults?: string[]) =>
+    selectTools(tools, filter, defaults).map((t) => t.name);
 
   it('offers every tool by default, or the default toolsets', () => {
     expect(names({})).toHaveLength(tools.length);
@@ -241,7 +300,12 @@ describe('selectTools', () => {
   });
 
   it('combines toolsets with extra tools, and tools alone mean only those', () => {
-    expect(names({ toolsets: ['admin'], tools: ['get_thing'] })).toEqual(['get_thing', 'drop_all', 'explode', 'bad_output']);
+    expect(names({ toolsets: ['admin'], tools: ['get_thing'] })).toEqual([
+      'get_thing',
+      'drop_all',
+      'explode',
+      'bad_output',
+    ]);
     expect(names({ tools: ['get_thing'] })).toEqual(['get_thing']);
   });
 

@@ -29,11 +29,9 @@ export interface ToolFilter {
  * tool or toolset, so a typo fails at start instead of silently hiding tools.
  * `defaultToolsets` (default: all) applies when neither toolsets nor tools are given.
  */
-export function selectTools<T extends { name: string; toolset: string; annotations: { readOnlyHint: boolean } }>(
-  tools: readonly T[],
-  filter: ToolFilter = {},
-  defaultToolsets?: readonly string[],
-): T[] {
+export function selectTools<
+  T extends { name: string; toolset: string; annotations: { readOnlyHint: boolean } },
+>(tools: readonly T[], filter: ToolFilter = {}, defaultToolsets?: readonly string[]): T[] {
   const names = new Set(tools.map((t) => t.name));
   const toolsets = new Set(tools.map((t) => t.toolset));
   const problems: string[] = [];
@@ -93,7 +91,13 @@ function describeIssues(error: z.ZodError): string {
 function fullAnnotations(tool: AnyTool<unknown>): NonNullable<Tool['annotations']> {
   const a = tool.annotations;
   return a.readOnlyHint
-    ? { title: tool.title, readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: a.openWorldHint }
+    ? {
+        title: tool.title,
+        readOnlyHint: true,
+        destructiveHint: false,
+        idempotentHint: true,
+        openWorldHint: a.openWorldHint,
+      }
     : { title: tool.title, ...a };
 }
 
@@ -143,7 +147,12 @@ export function createMcpServer<Deps>(options: CreateMcpServerOptions<Deps>): Mc
       if (!parsed.success) {
         throw ToolError.validation(`Invalid arguments for ${name}: ${describeIssues(parsed.error)}`);
       }
-      const raw = await tool.handler(parsed.data, { deps: options.deps, signal: extra.signal, logger, outputBudget });
+      const raw = await tool.handler(parsed.data, {
+        deps: options.deps,
+        signal: extra.signal,
+        logger,
+        outputBudget,
+      });
       const output = tool.output.safeParse(raw);
       if (!output.success) {
         logger.error({ issues: output.error.issues }, 'tool returned output that does not match its schema');

@@ -30,7 +30,10 @@ const tools = [
     output: z.object({}),
     annotations: { readOnlyHint: true, openWorldHint: false },
     handler(_input, { deps, logger }) {
-      logger.warn({ token: deps.token, headers: { authorization: `Bearer ${deps.token}` } }, 'calling upstream');
+      logger.warn(
+        { token: deps.token, headers: { authorization: `Bearer ${deps.token}` } },
+        'calling upstream',
+      );
       logger.warn(`retrying with ${deps.token}`);
       throw new Error(`upstream rejected token ${deps.token}`);
     },
@@ -60,7 +63,13 @@ await runStdioServer({
     return {
       token: config.FIXTURE_TOKEN,
       async check() {
-        return [{ name: 'upstream', ok: !config.FIXTURE_FAIL_CHECK, detail: config.FIXTURE_FAIL_CHECK ? 'unreachable' : 'reachable' }];
+        return [
+          {
+            name: 'upstream',
+            ok: !config.FIXTURE_FAIL_CHECK,
+            detail: config.FIXTURE_FAIL_CHECK ? 'unreachable' : 'reachable',
+          },
+        ];
       },
       dispose() {
         if (config.FIXTURE_DISPOSED_FILE) writeFileSync(config.FIXTURE_DISPOSED_FILE, 'disposed');
@@ -68,6 +77,13 @@ await runStdioServer({
     };
   },
   createServer(deps, config, logger) {
-    return createMcpServer({ name: '@org/core-fixture', version: '9.9.9', tools, deps, logger, filter: toolFilterFromConfig(config) });
+    return createMcpServer({
+      name: '@org/core-fixture',
+      version: '9.9.9',
+      tools,
+      deps,
+      logger,
+      filter: toolFilterFromConfig(config),
+    });
   },
 });

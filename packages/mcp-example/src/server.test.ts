@@ -1,22 +1,14 @@
 import { loadConfig, createLogger } from '@org/mcp-core';
-import {
-  callTool,
-  connectInMemory,
-  type ConnectedClient,
-} from '@org/mcp-core/testing';
+import { callTool, connectInMemory, type ConnectedClient } from '@org/mcp-core/testing';
 import { ConfigSchema } from './config.js';
 import { createDeps } from './deps.js';
 import { packageInfo } from './config.js';
 import { createServer } from './server.js';
 
-async function connect(
-  env: Record<string, string> = {},
-): Promise<ConnectedClient> {
+async function connect(env: Record<string, string> = {}): Promise<ConnectedClient> {
   const config = loadConfig(ConfigSchema, env);
   const { logger } = await createLogger({ name: 'test', level: 'silent' });
-  return connectInMemory(
-    createServer(createDeps(config, logger), config, logger),
-  );
+  return connectInMemory(createServer(createDeps(config, logger), config, logger));
 }
 
 describe('@org/mcp-example over MCP', () => {

@@ -1,19 +1,10 @@
-import {
-  createMcpServer,
-  toolFilterFromConfig,
-  type Logger,
-  type McpServer,
-} from '@org/mcp-core';
+import { createMcpServer, toolFilterFromConfig, type Logger, type McpServer } from '@org/mcp-core';
 import { packageInfo, type Config } from './config.js';
 import type { Deps } from './deps.js';
 import { tools } from './tools/index.js';
 
 /** Builds the server with the tools the configuration enables. Does no I/O. */
-export function createServer(
-  deps: Deps,
-  config: Config,
-  logger: Logger,
-): McpServer {
+export function createServer(deps: Deps, config: Config, logger: Logger): McpServer {
   return createMcpServer({
     name: packageInfo.name,
     version: packageInfo.version,

@@ -57,7 +57,18 @@ export async function startRedis(options: RedisOptions = {}): Promise<RedisInsta
   let exited: Promise<void> = Promise.resolve();
 
   const start = async () => {
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--logfile', join(dir, 'redis.log')];
+    const args = [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--save',
+      '',
+      '--logfile',
+      join(dir, 'redis.log'),
+    ];
     args.push('--appendonly', options.persist ? 'yes' : 'no');
     if (options.persist) args.push('--appendfsync', 'always');
     if (options.password) args.push('--requirepass', options.password);

@@ -9,6 +9,8 @@ export interface SpawnOptions {
   /** The child's whole environment. @default process.env */
   env?: Record<string, string | undefined>;
   cwd?: string;
+  /** How long `initialize` may take (an `npx` install can be slow). @default 60000 */
+  timeoutMs?: number;
 }
 
 /**
@@ -95,7 +97,7 @@ export async function spawnStdioServer(options: SpawnOptions): Promise<SpawnedSe
   const transport = new RecordingStdioTransport(child);
   const client = new Client({ name: 'stdio-test-client', version: '0.0.0' });
   try {
-    await client.connect(transport);
+    await client.connect(transport, { timeout: options.timeoutMs ?? 60000 });
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`could not initialize ${options.command}: ${String(error)}\nstderr:\n${stderr}`);

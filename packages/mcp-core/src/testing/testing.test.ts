@@ -52,11 +52,17 @@ describe('startFakeHttpServer', () => {
       sendJson(res, 201, { got: JSON.parse(req.body) }, { 'x-ratelimit-remaining': '4' });
     });
     try {
-      const response = await fetch(`${api.url}/items?x=1`, { method: 'POST', body: '{"a":1}', headers: { authorization: 'token abc' } });
+      const response = await fetch(`${api.url}/items?x=1`, {
+        method: 'POST',
+        body: '{"a":1}',
+        headers: { authorization: 'token abc' },
+      });
       expect(response.status).toBe(201);
       expect(response.headers.get('x-ratelimit-remaining')).toBe('4');
       expect(await response.json()).toEqual({ got: { a: 1 } });
-      expect(api.requests).toEqual([expect.objectContaining({ method: 'POST', path: '/items?x=1', body: '{"a":1}' })]);
+      expect(api.requests).toEqual([
+        expect.objectContaining({ method: 'POST', path: '/items?x=1', body: '{"a":1}' }),
+      ]);
       expect(api.requests[0]?.headers.authorization).toBe('token abc');
       expect((await fetch(`${api.url}/boom`)).status).toBe(500);
     } finally {

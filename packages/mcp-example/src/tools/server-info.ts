@@ -14,11 +14,7 @@ export const serverInfo = defineTool<Deps>()({
     version: z.string(),
     node_version: z.string(),
     uptime_seconds: z.number().describe('Seconds since the server started'),
-    read_only: z
-      .boolean()
-      .describe(
-        'True when MCP_READ_ONLY hides every tool that changes something',
-      ),
+    read_only: z.boolean().describe('True when MCP_READ_ONLY hides every tool that changes something'),
   }),
   annotations: { readOnlyHint: true, openWorldHint: false },
   handler(_input, { deps }) {

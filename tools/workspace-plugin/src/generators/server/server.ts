@@ -1,11 +1,4 @@
-import {
-  formatFiles,
-  generateFiles,
-  names,
-  readJson,
-  updateJson,
-  type Tree,
-} from '@nx/devkit';
+import { formatFiles, generateFiles, names, readJson, updateJson, type Tree } from '@nx/devkit';
 import * as path from 'path';
 import type { ServerGeneratorSchema } from './schema';
 
