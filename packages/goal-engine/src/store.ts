@@ -1,0 +1,113 @@
+import { VersionConflictError } from './errors.js';
+import type { Goal, Task } from './model.js';
+
+/**
+ * One atomic change to one goal: the store applies all of it or none of it, and only when the
+ * goal's stored version still equals `expectedVersion` (0: the goal must not exist yet).
+ * Writes are proportional to the change: only the listed tasks are written or deleted.
+ */
+export interface GoalCommit {
+  goalId: string;
+  expectedVersion: number;
+  /** The goal's new header (its `version` is `expectedVersion + 1`), or null to delete the goal and every task it still has. */
+  goal: Goal | null;
+  /** Tasks to create or replace (all of this goal). */
+  putTasks: readonly Task[];
+  /** Ids of tasks of this goal to delete. */
+  deleteTaskIds: readonly string[];
+}
+
+/**
+ * The persistence port of the engine, designed for stores shared by several processes.
+ * Implementations: MemoryGoalStore (here), the Redis and embedded file stores of the server.
+ * Every implementation must pass `goalStoreContract` (`@org/goal-engine/contract`).
+ */
+export interface GoalStore {
+  /** Reserves `count` consecutive numbers for new ids and returns the first. Never hands a number out twice, even across processes and restarts. */
+  allocateIds(kind: 'goal' | 'task', count: number): Promise<number>;
+  /** Moves the counter to at least `atLeast` (used by imports), never backwards. */
+  reserveIdsUpTo(kind: 'goal' | 'task', atLeast: number): Promise<void>;
+  getGoal(goalId: string): Promise<Goal | null>;
+  /** Every goal header, in creation order. */
+  listGoals(): Promise<Goal[]>;
+  /** Every task of a goal, in creation order. */
+  getGoalTasks(goalId: string): Promise<Task[]>;
+  /** Tasks by id from any goal, in the order asked; null where none exists. */
+  getTasks(taskIds: readonly string[]): Promise<(Task | null)[]>;
+  /** Applies the change atomically or throws VersionConflictError (and changes nothing). */
+  commit(change: GoalCommit): Promise<void>;
+}
+
+/** Stored values are JSON, so a JSON round trip is a faithful deep copy. */
+const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+const byNumber = (a: { id: string }, b: { id: string }) =>
+  a.id.length - b.id.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/**
+ * A GoalStore in memory, for tests and embedding. Values are copied in and out, so callers
+ * can never alias stored state. All operations are O(size of what they read or write), except
+ * listGoals and getGoalTasks which sort their result.
+ */
+export class MemoryGoalStore implements GoalStore {
+  private readonly goals = new Map<string, Goal>();
+  private readonly tasks = new Map<string, Task>();
+  private readonly goalTasks = new Map<string, Set<string>>();
+  private readonly counters = { goal: 0, task: 0 };
+
+  async allocateIds(kind: 'goal' | 'task', count: number): Promise<number> {
+    const first = this.counters[kind] + 1;
+    this.counters[kind] += count;
+    return first;
+  }
+
+  async reserveIdsUpTo(kind: 'goal' | 'task', atLeast: number): Promise<void> {
+    this.counters[kind] = Math.max(this.counters[kind], atLeast);
+  }
+
+  async getGoal(goalId: string): Promise<Goal | null> {
+    const goal = this.goals.get(goalId);
+    return goal ? clone(goal) : null;
+  }
+
+  async listGoals(): Promise<Goal[]> {
+    return [...this.goals.values()].sort(byNumber).map((g) => clone(g));
+  }
+
+  async getGoalTasks(goalId: string): Promise<Task[]> {
+    const ids = this.goalTasks.get(goalId) ?? new Set<string>();
+    return [...ids].map((id) => clone(this.tasks.get(id)!)).sort(byNumber);
+  }
+
+  async getTasks(taskIds: readonly string[]): Promise<(Task | null)[]> {
+    return taskIds.map((id) => {
+      const task = this.tasks.get(id);
+      return task ? clone(task) : null;
+    });
+  }
+
+  async commit(change: GoalCommit): Promise<void> {
+    const current = this.goals.get(change.goalId);
+    const actual = current ? current.version : 0;
+    if (actual !== change.expectedVersion) {
+      throw new VersionConflictError(change.goalId, change.expectedVersion, current ? actual : null);
+    }
+    if (change.goal === null) {
+      for (const id of this.goalTasks.get(change.goalId) ?? []) this.tasks.delete(id);
+      this.goalTasks.delete(change.goalId);
+      this.goals.delete(change.goalId);
+      return;
+    }
+    this.goals.set(change.goalId, clone(change.goal));
+    let ids = this.goalTasks.get(change.goalId);
+    if (!ids) this.goalTasks.set(change.goalId, (ids = new Set()));
+    for (const id of change.deleteTaskIds) {
+      this.tasks.delete(id);
+      ids.delete(id);
+    }
+    for (const task of change.putTasks) {
+      this.tasks.set(task.id, clone(task));
+      ids.add(task.id);
+    }
+  }
+}
