@@ -37,7 +37,10 @@ async function rejectsConflict(promise: Promise<unknown>, message: string): Prom
   try {
     await promise;
   } catch (error) {
-    check(error instanceof VersionConflictError || (error as Error).name === 'VersionConflictError', `${message}: wrong error ${String(error)}`);
+    check(
+      error instanceof VersionConflictError || (error as Error).name === 'VersionConflictError',
+      `${message}: wrong error ${String(error)}`,
+    );
     return;
   }
   throw new ContractFailure(`${message}: no conflict was raised`);
@@ -132,59 +135,165 @@ export function goalStoreContract(factory: StoreFactory): ContractCase[] {
       copy.metadata['x'] = 1;
       copy.repos.push('mutated');
       same(await store.getGoal(g.id), g, 'a returned goal must be a copy');
-      same(await store.getTasks(['TASK-0002', 'TASK-0404', 'TASK-0001']), [tasks[1], null, tasks[0]], 'getTasks order and nulls');
+      same(
+        await store.getTasks(['TASK-0002', 'TASK-0404', 'TASK-0001']),
+        [tasks[1], null, tasks[0]],
+        'getTasks order and nulls',
+      );
       check((await store.getGoal('GOAL-0404')) === null, 'unknown goal is null');
       same(await store.getGoalTasks('GOAL-0404'), [], 'unknown goal has no tasks');
     }),
     withStore('creating a goal that exists is a conflict', async (store) => {
-      await store.commit({ goalId: 'GOAL-0001', expectedVersion: 0, goal: goal(1), putTasks: [], deleteTaskIds: [] });
+      await store.commit({
+        goalId: 'GOAL-0001',
+        expectedVersion: 0,
+        goal: goal(1),
+        putTasks: [],
+        deleteTaskIds: [],
+      });
       await rejectsConflict(
-        store.commit({ goalId: 'GOAL-0001', expectedVersion: 0, goal: goal(1), putTasks: [task(9, 1)], deleteTaskIds: [] }),
+        store.commit({
+          goalId: 'GOAL-0001',
+          expectedVersion: 0,
+          goal: goal(1),
+          putTasks: [task(9, 1)],
+          deleteTaskIds: [],
+        }),
         'second create',
       );
       same(await store.getGoalTasks('GOAL-0001'), [], 'the refused commit wrote a task');
     }),
     withStore('a stale version is refused and changes nothing', async (store) => {
-      await store.commit({ goalId: 'GOAL-0001', expectedVersion: 0, goal: goal(1), putTasks: [task(1, 1)], deleteTaskIds: [] });
-      await store.commit({ goalId: 'GOAL-0001', expectedVersion: 1, goal: goal(1, 2), putTasks: [], deleteTaskIds: [] });
+      await store.commit({
+        goalId: 'GOAL-0001',
+        expectedVersion: 0,
+        goal: goal(1),
+        putTasks: [task(1, 1)],
+        deleteTaskIds: [],
+      });
+      await store.commit({
+        goalId: 'GOAL-0001',
+        expectedVersion: 1,
+        goal: goal(1, 2),
+        putTasks: [],
+        deleteTaskIds: [],
+      });
       const stale = { ...goal(1, 2), title: 'stale' };
       await rejectsConflict(
-        store.commit({ goalId: 'GOAL-0001', expectedVersion: 1, goal: stale, putTasks: [task(2, 1)], deleteTaskIds: ['TASK-0001'] }),
+        store.commit({
+          goalId: 'GOAL-0001',
+          expectedVersion: 1,
+          goal: stale,
+          putTasks: [task(2, 1)],
+          deleteTaskIds: ['TASK-0001'],
+        }),
         'stale commit',
       );
       same(await store.getGoal('GOAL-0001'), goal(1, 2), 'goal after refused commit');
       same(await store.getGoalTasks('GOAL-0001'), [task(1, 1)], 'tasks after refused commit');
     }),
     withStore('of two racing commits on one version exactly one wins', async (store) => {
-      await store.commit({ goalId: 'GOAL-0001', expectedVersion: 0, goal: goal(1), putTasks: [], deleteTaskIds: [] });
+      await store.commit({
+        goalId: 'GOAL-0001',
+        expectedVersion: 0,
+        goal: goal(1),
+        putTasks: [],
+        deleteTaskIds: [],
+      });
       const results = await Promise.allSettled(
         [1, 2].map((k) =>
-          store.commit({ goalId: 'GOAL-0001', expectedVersion: 1, goal: { ...goal(1, 2), title: `w${k}` }, putTasks: [task(k, 1)], deleteTaskIds: [] }),
+          store.commit({
+            goalId: 'GOAL-0001',
+            expectedVersion: 1,
+            goal: { ...goal(1, 2), title: `w${k}` },
+            putTasks: [task(k, 1)],
+            deleteTaskIds: [],
+          }),
         ),
       );
       check(results.filter((r) => r.status === 'fulfilled').length === 1, 'exactly one commit must win');
       const winner = results.findIndex((r) => r.status === 'fulfilled') + 1;
       same((await store.getGoal('GOAL-0001'))?.title, `w${winner}`, 'the winner is stored');
-      same((await store.getGoalTasks('GOAL-0001')).map((t) => t.id), [taskId(winner)], 'only the winner wrote its task');
+      same(
+        (await store.getGoalTasks('GOAL-0001')).map((t) => t.id),
+        [taskId(winner)],
+        'only the winner wrote its task',
+      );
     }),
     withStore('tasks and goals list in creation order, past 9999 too', async (store) => {
       for (const n of [10000, 2, 9999]) {
-        await store.commit({ goalId: goalId(n), expectedVersion: 0, goal: goal(n), putTasks: [], deleteTaskIds: [] });
+        await store.commit({
+          goalId: goalId(n),
+          expectedVersion: 0,
+          goal: goal(n),
+          putTasks: [],
+          deleteTaskIds: [],
+        });
       }
-      same((await store.listGoals()).map((g) => g.id), ['GOAL-0002', 'GOAL-9999', 'GOAL-10000'], 'goal order');
-      await store.commit({ goalId: 'GOAL-0002', expectedVersion: 1, goal: goal(2, 2), putTasks: [task(10000, 2), task(3, 2), task(9999, 2)], deleteTaskIds: [] });
-      same((await store.getGoalTasks('GOAL-0002')).map((t) => t.id), ['TASK-0003', 'TASK-9999', 'TASK-10000'], 'task order');
+      same(
+        (await store.listGoals()).map((g) => g.id),
+        ['GOAL-0002', 'GOAL-9999', 'GOAL-10000'],
+        'goal order',
+      );
+      await store.commit({
+        goalId: 'GOAL-0002',
+        expectedVersion: 1,
+        goal: goal(2, 2),
+        putTasks: [task(10000, 2), task(3, 2), task(9999, 2)],
+        deleteTaskIds: [],
+      });
+      same(
+        (await store.getGoalTasks('GOAL-0002')).map((t) => t.id),
+        ['TASK-0003', 'TASK-9999', 'TASK-10000'],
+        'task order',
+      );
     }),
     withStore('deleting tasks and goals leaves nothing behind', async (store) => {
-      await store.commit({ goalId: 'GOAL-0001', expectedVersion: 0, goal: goal(1), putTasks: [task(1, 1), task(2, 1), task(3, 1)], deleteTaskIds: [] });
-      await store.commit({ goalId: 'GOAL-0002', expectedVersion: 0, goal: goal(2), putTasks: [task(4, 2)], deleteTaskIds: [] });
-      await store.commit({ goalId: 'GOAL-0001', expectedVersion: 1, goal: goal(1, 2), putTasks: [], deleteTaskIds: ['TASK-0002'] });
-      same((await store.getGoalTasks('GOAL-0001')).map((t) => t.id), ['TASK-0001', 'TASK-0003'], 'after task delete');
+      await store.commit({
+        goalId: 'GOAL-0001',
+        expectedVersion: 0,
+        goal: goal(1),
+        putTasks: [task(1, 1), task(2, 1), task(3, 1)],
+        deleteTaskIds: [],
+      });
+      await store.commit({
+        goalId: 'GOAL-0002',
+        expectedVersion: 0,
+        goal: goal(2),
+        putTasks: [task(4, 2)],
+        deleteTaskIds: [],
+      });
+      await store.commit({
+        goalId: 'GOAL-0001',
+        expectedVersion: 1,
+        goal: goal(1, 2),
+        putTasks: [],
+        deleteTaskIds: ['TASK-0002'],
+      });
+      same(
+        (await store.getGoalTasks('GOAL-0001')).map((t) => t.id),
+        ['TASK-0001', 'TASK-0003'],
+        'after task delete',
+      );
       same(await store.getTasks(['TASK-0002']), [null], 'deleted task is gone');
-      await store.commit({ goalId: 'GOAL-0001', expectedVersion: 2, goal: null, putTasks: [], deleteTaskIds: [] });
+      await store.commit({
+        goalId: 'GOAL-0001',
+        expectedVersion: 2,
+        goal: null,
+        putTasks: [],
+        deleteTaskIds: [],
+      });
       check((await store.getGoal('GOAL-0001')) === null, 'deleted goal is gone');
-      same(await store.getTasks(['TASK-0001', 'TASK-0003', 'TASK-0004']), [null, null, task(4, 2)], 'its tasks are gone, others stay');
-      same((await store.listGoals()).map((g) => g.id), ['GOAL-0002'], 'goal list after delete');
+      same(
+        await store.getTasks(['TASK-0001', 'TASK-0003', 'TASK-0004']),
+        [null, null, task(4, 2)],
+        'its tasks are gone, others stay',
+      );
+      same(
+        (await store.listGoals()).map((g) => g.id),
+        ['GOAL-0002'],
+        'goal list after delete',
+      );
       const first = await store.allocateIds('goal', 1);
       check(first === 1, 'ids are allocated by counter only; this store was never asked before');
     }),
@@ -200,7 +309,11 @@ export function goalStoreContract(factory: StoreFactory): ContractCase[] {
       const claimed = await engine.claimNextTask({ owner: 'agent-1', lease_seconds: 60 });
       same(claimed?.id, tasks[1]!.id, 'claim takes the ready task');
       const { goal: stored, tasks: storedTasks } = await engine.getGoal(g.id);
-      same(stored.task_counts, { ...emptyCounts(), completed: 1, in_progress: 1 }, 'counts follow the changes');
+      same(
+        stored.task_counts,
+        { ...emptyCounts(), completed: 1, in_progress: 1 },
+        'counts follow the changes',
+      );
       same(stored.status, 'in_progress', 'goal status follows its tasks');
       same(storedTasks[0]!.result, { pr: 7 }, 'result stored');
       same(storedTasks[1]!.owner, 'agent-1', 'owner stored');

@@ -22,8 +22,10 @@ import type { GoalStore } from './store.js';
 export interface EngineOptions {
   /** The clock: the engine reads no time of its own. */
   now: () => Date;
-  /** How often an operation is retried after losing a race to another writer. @default 8 */
+  /** How often an operation is retried after losing a race to another writer. @default 32 */
   maxRetries?: number;
+  /** Awaited before each retry (the caller's jittered sleep, say); the engine has no timers. @default none */
+  backoff?: (attempt: number) => Promise<void>;
 }
 
 export interface CreateGoalInput {
@@ -112,7 +114,9 @@ const notFound = (message: string, hint?: string) => new GoalEngineError('not_fo
 
 function checkPriority(priority: unknown, where: string): Priority {
   if (!PRIORITIES.includes(priority as Priority)) {
-    throw validation(`${where}: priority must be one of ${PRIORITIES.join(', ')} (got ${JSON.stringify(priority)})`);
+    throw validation(
+      `${where}: priority must be one of ${PRIORITIES.join(', ')} (got ${JSON.stringify(priority)})`,
+    );
   }
   return priority as Priority;
 }
@@ -169,7 +173,7 @@ export class GoalEngine {
     private readonly store: GoalStore,
     private readonly options: EngineOptions,
   ) {
-    this.maxRetries = options.maxRetries ?? 8;
+    this.maxRetries = options.maxRetries ?? 32;
   }
 
   private now(): string {
@@ -183,6 +187,7 @@ export class GoalEngine {
         return await op();
       } catch (error) {
         if (!(error instanceof VersionConflictError) || attempt >= this.maxRetries) throw error;
+        await this.options.backoff?.(attempt);
       }
     }
   }
@@ -239,7 +244,8 @@ export class GoalEngine {
 
   /** Changes a goal's fields; metadata is merged (null removes a key). */
   async updateGoal(goalId: string, patch: UpdateGoalInput): Promise<Goal> {
-    const description = patch.description === undefined ? undefined : checkText(patch.description, 'description');
+    const description =
+      patch.description === undefined ? undefined : checkText(patch.description, 'description');
     const title = patch.title === undefined ? undefined : checkText(patch.title, 'title');
     const priority = patch.priority === undefined ? undefined : checkPriority(patch.priority, 'goal');
     if (patch.status !== undefined && !GOAL_STATUSES.includes(patch.status)) {
@@ -257,10 +263,14 @@ export class GoalEngine {
         const c = goal.task_counts;
         const open = c.pending + c.in_progress + c.failed + c.blocked;
         if (open > 0) {
-          throw validation(`${goalId} still has ${open} unfinished task(s)`, 'Complete or cancel them first.');
+          throw validation(
+            `${goalId} still has ${open} unfinished task(s)`,
+            'Complete or cancel them first.',
+          );
         }
       }
-      if (patch.status === undefined || patch.status !== 'cancelled') status = rollUpStatus(status, goal.task_counts);
+      if (patch.status === undefined || patch.status !== 'cancelled')
+        status = rollUpStatus(status, goal.task_counts);
       const next: Goal = {
         ...goal,
         ...(title === undefined ? {} : { title }),
@@ -272,7 +282,13 @@ export class GoalEngine {
         updated_at: this.now(),
         version: goal.version + 1,
       };
-      await this.store.commit({ goalId, expectedVersion: goal.version, goal: next, putTasks: [], deleteTaskIds: [] });
+      await this.store.commit({
+        goalId,
+        expectedVersion: goal.version,
+        goal: next,
+        putTasks: [],
+        deleteTaskIds: [],
+      });
       return next;
     });
   }
@@ -282,7 +298,13 @@ export class GoalEngine {
     return this.retrying(async () => {
       const goal = await this.mustGetGoal(goalId);
       const tasks = await this.store.getGoalTasks(goalId);
-      await this.store.commit({ goalId, expectedVersion: goal.version, goal: null, putTasks: [], deleteTaskIds: [] });
+      await this.store.commit({
+        goalId,
+        expectedVersion: goal.version,
+        goal: null,
+        putTasks: [],
+        deleteTaskIds: [],
+      });
       return { deleted_goal_id: goalId, deleted_task_ids: tasks.map((t) => t.id) };
     });
   }
@@ -297,7 +319,9 @@ export class GoalEngine {
   async listGoals(filter: { status?: GoalStatus; priority?: Priority } = {}): Promise<Goal[]> {
     const goals = await this.store.listGoals();
     return goals.filter(
-      (g) => (!filter.status || g.status === filter.status) && (!filter.priority || g.priority === filter.priority),
+      (g) =>
+        (!filter.status || g.status === filter.status) &&
+        (!filter.priority || g.priority === filter.priority),
     );
   }
 
@@ -306,11 +330,18 @@ export class GoalEngine {
    * priority, effort, refs, dependencies by position, ref or existing id of this goal, no self or
    * duplicate dependency, no cycle); ids are allocated only when the whole batch is valid.
    */
-  async breakDownGoal(goalId: string, subtasks: readonly SubtaskInput[]): Promise<{ goal: Goal; tasks: Task[] }> {
-    if (!Array.isArray(subtasks) || subtasks.length === 0) throw validation('At least one subtask is required');
+  async breakDownGoal(
+    goalId: string,
+    subtasks: readonly SubtaskInput[],
+  ): Promise<{ goal: Goal; tasks: Task[] }> {
+    if (!Array.isArray(subtasks) || subtasks.length === 0)
+      throw validation('At least one subtask is required');
     const goal = await this.mustGetGoal(goalId);
     if (goal.status === 'cancelled') {
-      throw validation(`${goalId} is cancelled`, 'Reopen it with update_goal (status planned) before adding tasks.');
+      throw validation(
+        `${goalId} is cancelled`,
+        'Reopen it with update_goal (status planned) before adding tasks.',
+      );
     }
     const label = (i: number) => {
       const ref = subtasks[i]?.ref;
@@ -321,9 +352,12 @@ export class GoalEngine {
     subtasks.forEach((s, i) => {
       if (typeof s !== 'object' || s === null) return;
       if (s.ref === undefined) return;
-      if (typeof s.ref !== 'string' || s.ref.trim() === '') problems.push(`${label(i)}: ref must be a non-empty string`);
-      else if (TASK_ID_PATTERN.test(s.ref)) problems.push(`${label(i)}: ref "${s.ref}" looks like a task id; pick another name`);
-      else if (refs.has(s.ref)) problems.push(`${label(i)}: ref "${s.ref}" is already used by subtasks[${refs.get(s.ref)}]`);
+      if (typeof s.ref !== 'string' || s.ref.trim() === '')
+        problems.push(`${label(i)}: ref must be a non-empty string`);
+      else if (TASK_ID_PATTERN.test(s.ref))
+        problems.push(`${label(i)}: ref "${s.ref}" looks like a task id; pick another name`);
+      else if (refs.has(s.ref))
+        problems.push(`${label(i)}: ref "${s.ref}" is already used by subtasks[${refs.get(s.ref)}]`);
       else refs.set(s.ref, i);
     });
     // Existing ids named as dependencies, checked in one read.
@@ -331,7 +365,8 @@ export class GoalEngine {
       ...new Set(
         subtasks.flatMap((s) =>
           (Array.isArray(s?.dependencies) ? (s.dependencies as (string | number)[]) : []).filter(
-            (d: string | number): d is string => typeof d === 'string' && !refs.has(d) && TASK_ID_PATTERN.test(d),
+            (d: string | number): d is string =>
+              typeof d === 'string' && !refs.has(d) && TASK_ID_PATTERN.test(d),
           ),
         ),
       ),
@@ -349,13 +384,24 @@ export class GoalEngine {
         problems.push(`${label(i)}: must be an object with a description`);
         return;
       }
-      if (typeof s.description !== 'string' || s.description.trim() === '') problems.push(`${label(i)}: description must not be empty`);
-      if (s.title !== undefined && (typeof s.title !== 'string' || s.title.trim() === '')) problems.push(`${label(i)}: title must not be empty`);
+      if (typeof s.description !== 'string' || s.description.trim() === '')
+        problems.push(`${label(i)}: description must not be empty`);
+      if (s.title !== undefined && (typeof s.title !== 'string' || s.title.trim() === ''))
+        problems.push(`${label(i)}: title must not be empty`);
       if (s.priority !== undefined && !PRIORITIES.includes(s.priority)) {
-        problems.push(`${label(i)}: priority must be one of ${PRIORITIES.join(', ')} (got ${JSON.stringify(s.priority)})`);
+        problems.push(
+          `${label(i)}: priority must be one of ${PRIORITIES.join(', ')} (got ${JSON.stringify(s.priority)})`,
+        );
       }
-      if (s.estimated_effort !== undefined && s.estimated_effort !== null && s.estimated_effort !== '' && parseEffort(s.estimated_effort) === null) {
-        problems.push(`${label(i)}: estimated_effort ${JSON.stringify(s.estimated_effort)} is not an effort (use 30m, 4h, 2d, 1w or hours)`);
+      if (
+        s.estimated_effort !== undefined &&
+        s.estimated_effort !== null &&
+        s.estimated_effort !== '' &&
+        parseEffort(s.estimated_effort) === null
+      ) {
+        problems.push(
+          `${label(i)}: estimated_effort ${JSON.stringify(s.estimated_effort)} is not an effort (use 30m, 4h, 2d, 1w or hours)`,
+        );
       }
       if (s.dependencies !== undefined && !Array.isArray(s.dependencies)) {
         problems.push(`${label(i)}: dependencies must be an array`);
@@ -366,7 +412,9 @@ export class GoalEngine {
         let target: number | string | undefined;
         if (typeof d === 'number') {
           if (!Number.isInteger(d) || d < 0 || d >= subtasks.length) {
-            problems.push(`${label(i)}: dependency ${d} is not a position in this batch (0 to ${subtasks.length - 1})`);
+            problems.push(
+              `${label(i)}: dependency ${d} is not a position in this batch (0 to ${subtasks.length - 1})`,
+            );
             continue;
           }
           target = d;
@@ -379,12 +427,16 @@ export class GoalEngine {
             continue;
           }
           if (task.goal_id !== goalId) {
-            problems.push(`${label(i)}: dependency ${d} belongs to ${task.goal_id}; dependencies stay within one goal`);
+            problems.push(
+              `${label(i)}: dependency ${d} belongs to ${task.goal_id}; dependencies stay within one goal`,
+            );
             continue;
           }
           target = d;
         } else {
-          problems.push(`${label(i)}: dependency ${JSON.stringify(d)} is neither a position, a ref in this batch, nor a task of ${goalId}`);
+          problems.push(
+            `${label(i)}: dependency ${JSON.stringify(d)} is neither a position, a ref in this batch, nor a task of ${goalId}`,
+          );
           continue;
         }
         if (target === i) {
@@ -428,7 +480,8 @@ export class GoalEngine {
       // An existing dependency may have been deleted since validation.
       const stillThere = await this.store.getTasks(existingIds);
       const gone = existingIds.filter((_, k) => !stillThere[k]);
-      if (gone.length > 0) throw new GoalEngineError('conflict', `Dependencies deleted meanwhile: ${gone.join(', ')}`);
+      if (gone.length > 0)
+        throw new GoalEngineError('conflict', `Dependencies deleted meanwhile: ${gone.join(', ')}`);
       const now = this.now();
       const tasks: Task[] = subtasks.map((s, i) => {
         const description = s.description.trim();
@@ -456,7 +509,13 @@ export class GoalEngine {
         };
       });
       const next = this.nextGoal(current, [], tasks, now);
-      await this.store.commit({ goalId, expectedVersion: current.version, goal: next, putTasks: tasks, deleteTaskIds: [] });
+      await this.store.commit({
+        goalId,
+        expectedVersion: current.version,
+        goal: next,
+        putTasks: tasks,
+        deleteTaskIds: [],
+      });
       return { goal: next, tasks };
     });
   }
@@ -469,14 +528,20 @@ export class GoalEngine {
       if (!task) throw notFound(`Task ${taskId} not found`);
       if (!dep) throw notFound(`Task ${dependsOn} not found`);
       if (dep.goal_id !== task.goal_id) {
-        throw validation(`${dependsOn} belongs to ${dep.goal_id}, ${taskId} to ${task.goal_id}: dependencies stay within one goal`);
+        throw validation(
+          `${dependsOn} belongs to ${dep.goal_id}, ${taskId} to ${task.goal_id}: dependencies stay within one goal`,
+        );
       }
-      if (task.dependencies.includes(dependsOn)) throw validation(`${taskId} already depends on ${dependsOn}`);
+      if (task.dependencies.includes(dependsOn))
+        throw validation(`${taskId} already depends on ${dependsOn}`);
       const goal = await this.mustGetGoal(task.goal_id);
       const tasks = await this.store.getGoalTasks(task.goal_id);
-      const candidate = tasks.map((t) => (t.id === taskId ? { ...t, dependencies: [...t.dependencies, dependsOn] } : t));
+      const candidate = tasks.map((t) =>
+        t.id === taskId ? { ...t, dependencies: [...t.dependencies, dependsOn] } : t,
+      );
       const cycle = findCycle(candidate);
-      if (cycle) throw validation(`Adding ${taskId} → ${dependsOn} would close the cycle ${formatCycle(cycle)}`);
+      if (cycle)
+        throw validation(`Adding ${taskId} → ${dependsOn} would close the cycle ${formatCycle(cycle)}`);
       const now = this.now();
       const next: Task = { ...task, dependencies: [...task.dependencies, dependsOn], updated_at: now };
       await this.store.commit({
@@ -497,7 +562,11 @@ export class GoalEngine {
       if (!task.dependencies.includes(dependsOn)) throw notFound(`${taskId} does not depend on ${dependsOn}`);
       const goal = await this.mustGetGoal(task.goal_id);
       const now = this.now();
-      const next: Task = { ...task, dependencies: task.dependencies.filter((d) => d !== dependsOn), updated_at: now };
+      const next: Task = {
+        ...task,
+        dependencies: task.dependencies.filter((d) => d !== dependsOn),
+        updated_at: now,
+      };
       await this.store.commit({
         goalId: goal.id,
         expectedVersion: goal.version,
@@ -513,9 +582,15 @@ export class GoalEngine {
    * Applies one status change to a working set of tasks (same goal), checking dependencies
    * against it, so a batch sees its own earlier changes. Returns the new task.
    */
-  private applyStatus(task: Task, update: StatusUpdate, lookup: (id: string) => Task | null, now: string): Task {
+  private applyStatus(
+    task: Task,
+    update: StatusUpdate,
+    lookup: (id: string) => Task | null,
+    now: string,
+  ): Task {
     const status = update.status;
-    if (!TASK_STATUSES.includes(status)) throw validation(`status must be one of ${TASK_STATUSES.join(', ')}`);
+    if (!TASK_STATUSES.includes(status))
+      throw validation(`status must be one of ${TASK_STATUSES.join(', ')}`);
     if ((status === 'in_progress' || status === 'completed') && !update.force && task.status !== status) {
       const unfinished = task.dependencies
         .map((id) => lookup(id))
@@ -530,13 +605,18 @@ export class GoalEngine {
     const next: Task = { ...task, status, updated_at: now };
     if (update.result !== undefined) next.result = update.result;
     if (status === 'in_progress' || status === 'completed') next.started_at = task.started_at ?? now;
-    next.completed_at = status === 'completed' ? (task.status === 'completed' ? task.completed_at : now) : null;
+    next.completed_at =
+      status === 'completed' ? (task.status === 'completed' ? task.completed_at : now) : null;
     if (status !== 'in_progress') next.lease_expires_at = null;
     return next;
   }
 
   /** Changes a task's status (and optionally its result). */
-  async updateTaskStatus(taskId: string, status: TaskStatus, options: { result?: Json; force?: boolean } = {}): Promise<Task> {
+  async updateTaskStatus(
+    taskId: string,
+    status: TaskStatus,
+    options: { result?: Json; force?: boolean } = {},
+  ): Promise<Task> {
     const update: StatusUpdate = { task_id: taskId, status, ...options };
     return this.retrying(async () => {
       const task = await this.mustGetTask(taskId);
@@ -560,7 +640,10 @@ export class GoalEngine {
    * Several status changes in the order given. Not atomic: each applies on its own and gets
    * its own result. Atomic: all must belong to one goal and all apply in one commit, or none.
    */
-  async batchUpdateTasks(updates: readonly StatusUpdate[], options: { atomic?: boolean } = {}): Promise<BatchItemResult[]> {
+  async batchUpdateTasks(
+    updates: readonly StatusUpdate[],
+    options: { atomic?: boolean } = {},
+  ): Promise<BatchItemResult[]> {
     if (!options.atomic) {
       const results: BatchItemResult[] = [];
       for (const u of updates) {
@@ -582,10 +665,14 @@ export class GoalEngine {
       const ids = [...new Set(updates.map((u) => u.task_id))];
       const found = await this.store.getTasks(ids);
       const missing = ids.filter((_, k) => !found[k]);
-      if (missing.length > 0) throw notFound(`Tasks not found: ${missing.join(', ')}`, 'Nothing was changed.');
+      if (missing.length > 0)
+        throw notFound(`Tasks not found: ${missing.join(', ')}`, 'Nothing was changed.');
       const goalIds = new Set(found.map((t) => t!.goal_id));
       if (goalIds.size > 1) {
-        throw validation(`An atomic batch must stay within one goal (got ${[...goalIds].join(', ')})`, 'Nothing was changed.');
+        throw validation(
+          `An atomic batch must stay within one goal (got ${[...goalIds].join(', ')})`,
+          'Nothing was changed.',
+        );
       }
       const goal = await this.mustGetGoal([...goalIds][0]!);
       const working = new Map((await this.store.getGoalTasks(goal.id)).map((t) => [t.id, t]));
@@ -595,10 +682,17 @@ export class GoalEngine {
         const task = working.get(u.task_id)!;
         if (!before.has(task.id)) before.set(task.id, task);
         try {
-          working.set(task.id, this.applyStatus(task, u, (id) => working.get(id) ?? null, now));
+          working.set(
+            task.id,
+            this.applyStatus(task, u, (id) => working.get(id) ?? null, now),
+          );
         } catch (error) {
           if (error instanceof GoalEngineError) {
-            throw new GoalEngineError(error.code, `updates[${k}] (${u.task_id}): ${error.message}; nothing was changed`, error.hint);
+            throw new GoalEngineError(
+              error.code,
+              `updates[${k}] (${u.task_id}): ${error.message}; nothing was changed`,
+              error.hint,
+            );
           }
           throw error;
         }
@@ -628,7 +722,8 @@ export class GoalEngine {
       const task = await this.mustGetTask(taskId);
       const goal = await this.mustGetGoal(task.goal_id);
       const tasks = await this.store.getGoalTasks(goal.id);
-      const dependents = (ids: Set<string>) => tasks.filter((t) => !ids.has(t.id) && t.dependencies.some((d) => ids.has(d)));
+      const dependents = (ids: Set<string>) =>
+        tasks.filter((t) => !ids.has(t.id) && t.dependencies.some((d) => ids.has(d)));
       const doomed = new Set([taskId]);
       let direct = dependents(doomed);
       if (direct.length > 0 && mode === 'refuse') {
@@ -660,7 +755,11 @@ export class GoalEngine {
         putTasks: detached,
         deleteTaskIds: [...doomed],
       });
-      return { goal_id: goal.id, deleted_task_ids: removed.map((t) => t.id), detached_from: detached.map((t) => t.id) };
+      return {
+        goal_id: goal.id,
+        deleted_task_ids: removed.map((t) => t.id),
+        detached_from: detached.map((t) => t.id),
+      };
     });
   }
 
@@ -742,7 +841,8 @@ export class GoalEngine {
    */
   async claimNextTask(input: ClaimInput): Promise<Task | null> {
     const owner = checkText(input.owner, 'owner');
-    if (!Number.isFinite(input.lease_seconds) || input.lease_seconds <= 0) throw validation('lease_seconds must be positive');
+    if (!Number.isFinite(input.lease_seconds) || input.lease_seconds <= 0)
+      throw validation('lease_seconds must be positive');
     return this.retrying(async () => {
       const goals = input.goal_id ? [await this.mustGetGoal(input.goal_id)] : await this.openGoals();
       const nowDate = this.options.now();
@@ -751,10 +851,14 @@ export class GoalEngine {
       for (const goal of goals) {
         const tasks = await this.store.getGoalTasks(goal.id);
         const byId = new Map(tasks.map((t) => [t.id, t]));
-        const [top] = readyTasks(tasks, { now, leaseExpiresAt: (id) => byId.get(id)?.lease_expires_at ?? null });
+        const [top] = readyTasks(tasks, {
+          now,
+          leaseExpiresAt: (id) => byId.get(id)?.lease_expires_at ?? null,
+        });
         if (!top) continue;
         const task = byId.get(top.task_id)!;
-        if (!best || PRIORITIES.indexOf(task.priority) < PRIORITIES.indexOf(best.task.priority)) best = { goal, task };
+        if (!best || PRIORITIES.indexOf(task.priority) < PRIORITIES.indexOf(best.task.priority))
+          best = { goal, task };
       }
       if (!best) return null;
       const { goal, task } = best;

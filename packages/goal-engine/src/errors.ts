@@ -21,7 +21,10 @@ export class GoalEngineError extends Error {
 /** Thrown by a store when the goal changed since it was read (stale `expectedVersion`). */
 export class VersionConflictError extends GoalEngineError {
   constructor(goalId: string, expected: number, actual: number | null) {
-    super('conflict', `${goalId} changed concurrently (expected version ${expected}, found ${actual ?? 'none'})`);
+    super(
+      'conflict',
+      `${goalId} changed concurrently (expected version ${expected}, found ${actual ?? 'none'})`,
+    );
     this.name = 'VersionConflictError';
   }
 }

@@ -26,15 +26,23 @@ export function planToMermaid(plan: ExecutionPlan, tasks: readonly MermaidTask[]
   const lines = ['flowchart LR'];
   const node = (id: string) => {
     const t = byId.get(id);
-    return t ? `    ${nodeId(id)}["${id}: ${label(t.title)}<br/>${t.status}"]:::${t.status}` : `    ${nodeId(id)}["${id}"]`;
+    return t
+      ? `    ${nodeId(id)}["${id}: ${label(t.title)}<br/>${t.status}"]:::${t.status}`
+      : `    ${nodeId(id)}["${id}"]`;
   };
   const group = (key: string, title: string, ids: readonly string[]) => {
     if (ids.length === 0) return;
     lines.push(`  subgraph ${key}["${title}"]`, ...ids.map(node), '  end');
   };
   group('done', 'Completed', plan.completed);
-  plan.phases.forEach((ids, k) => group(`phase${k + 1}`, `Phase ${k + 1}${ids.length > 1 ? ' (parallel)' : ''}`, ids));
-  group('blocked', 'Blocked', plan.blocked.map((b) => b.task_id));
+  plan.phases.forEach((ids, k) =>
+    group(`phase${k + 1}`, `Phase ${k + 1}${ids.length > 1 ? ' (parallel)' : ''}`, ids),
+  );
+  group(
+    'blocked',
+    'Blocked',
+    plan.blocked.map((b) => b.task_id),
+  );
   group('dropped', 'Failed or cancelled', [...plan.failed, ...plan.cancelled]);
   for (const t of tasks) {
     for (const d of t.dependencies) if (byId.has(d)) lines.push(`  ${nodeId(d)} --> ${nodeId(t.id)}`);

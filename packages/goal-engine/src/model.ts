@@ -6,7 +6,14 @@ export const GOAL_STATUSES = ['planned', 'in_progress', 'completed', 'cancelled'
 export type GoalStatus = (typeof GOAL_STATUSES)[number];
 
 /** `blocked` is set by hand (waiting on something outside the plan); `cancelled` drops a task from the plan. */
-export const TASK_STATUSES = ['pending', 'in_progress', 'completed', 'failed', 'blocked', 'cancelled'] as const;
+export const TASK_STATUSES = [
+  'pending',
+  'in_progress',
+  'completed',
+  'failed',
+  'blocked',
+  'cancelled',
+] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 /** Any JSON value (task results, goal metadata). */

@@ -24,7 +24,13 @@ const rateLimiting: PlanTask[] = [
 describe('executionPlan: named cases', () => {
   it("follows the original README's rate-limiting dependencies exactly (5 phases, not the README's 4)", () => {
     const plan = executionPlan(rateLimiting);
-    expect(plan.phases).toEqual([['TASK-0001'], ['TASK-0002'], ['TASK-0003'], ['TASK-0004', 'TASK-0005'], ['TASK-0006']]);
+    expect(plan.phases).toEqual([
+      ['TASK-0001'],
+      ['TASK-0002'],
+      ['TASK-0003'],
+      ['TASK-0004', 'TASK-0005'],
+      ['TASK-0006'],
+    ]);
     expect(plan.critical_path).toEqual({
       task_ids: ['TASK-0001', 'TASK-0002', 'TASK-0003', 'TASK-0004', 'TASK-0006'],
       hours: 4 + 8 + 16 + 8 + 4,
@@ -40,15 +46,25 @@ describe('executionPlan: named cases', () => {
   });
 
   it('disconnected components run side by side, ordered by priority then creation', () => {
-    const plan = executionPlan([t('A'), t('B', ['A']), t('X', [], { priority: 'high' }), t('Y', ['X'], { priority: 'low' })]);
-    expect(plan.phases).toEqual([['X', 'A'], ['B', 'Y']]);
+    const plan = executionPlan([
+      t('A'),
+      t('B', ['A']),
+      t('X', [], { priority: 'high' }),
+      t('Y', ['X'], { priority: 'low' }),
+    ]);
+    expect(plan.phases).toEqual([
+      ['X', 'A'],
+      ['B', 'Y'],
+    ]);
   });
 
   it('self-loop: reported as a cycle, the task blocked', () => {
     const plan = executionPlan([t('A', ['A']), t('B')]);
     expect(plan.cycle).toEqual(['A', 'A']);
     expect(plan.phases).toEqual([['B']]);
-    expect(plan.blocked).toEqual([{ task_id: 'A', blocked_by: 'A', reason: 'on or behind the dependency cycle A → A' }]);
+    expect(plan.blocked).toEqual([
+      { task_id: 'A', blocked_by: 'A', reason: 'on or behind the dependency cycle A → A' },
+    ]);
   });
 
   it('missing dependency: the task and its dependents are blocked, naming the unknown id', () => {
@@ -96,7 +112,12 @@ describe('executionPlan: named cases', () => {
   });
 
   it('an empty goal has an empty plan', () => {
-    expect(executionPlan([])).toMatchObject({ phases: [], blocked: [], cycle: null, critical_path: { task_ids: [], hours: 0 } });
+    expect(executionPlan([])).toMatchObject({
+      phases: [],
+      blocked: [],
+      cycle: null,
+      critical_path: { task_ids: [], hours: 0 },
+    });
   });
 });
 
@@ -120,15 +141,28 @@ describe('readyTasks', () => {
   });
 
   it('never offers a task with an unknown dependency, and offers a lapsed claim again', () => {
-    const tasks = [t('A', ['GHOST']), t('B', [], { status: 'in_progress' }), t('C', [], { status: 'in_progress' })];
+    const tasks = [
+      t('A', ['GHOST']),
+      t('B', [], { status: 'in_progress' }),
+      t('C', [], { status: 'in_progress' }),
+    ];
     const lease: Record<string, string> = { B: '2026-01-01T00:00:00.000Z', C: '2026-01-01T02:00:00.000Z' };
-    expect(readyTasks(tasks, { now: '2026-01-01T01:00:00.000Z', leaseExpiresAt: (id) => lease[id] ?? null }).map((r) => r.task_id)).toEqual(['B']);
+    expect(
+      readyTasks(tasks, { now: '2026-01-01T01:00:00.000Z', leaseExpiresAt: (id) => lease[id] ?? null }).map(
+        (r) => r.task_id,
+      ),
+    ).toEqual(['B']);
   });
 });
 
 describe('findCycle', () => {
   it('names the cycle in dependency direction, starting at its earliest task', () => {
-    const cycle = findCycle([t('TASK-0001'), t('TASK-0003', ['TASK-0005']), t('TASK-0004', ['TASK-0003']), t('TASK-0005', ['TASK-0003'])]);
+    const cycle = findCycle([
+      t('TASK-0001'),
+      t('TASK-0003', ['TASK-0005']),
+      t('TASK-0004', ['TASK-0003']),
+      t('TASK-0005', ['TASK-0003']),
+    ]);
     expect(cycle).toEqual(['TASK-0003', 'TASK-0005', 'TASK-0003']);
     expect(formatCycle(cycle!)).toBe('TASK-0003 → TASK-0005 → TASK-0003');
   });
@@ -136,7 +170,10 @@ describe('findCycle', () => {
 
 describe('goalProgress', () => {
   it('counts statuses, leaves cancelled tasks out of the percentage, and reports remaining critical hours', () => {
-    const done = rateLimiting.map((task, i) => ({ ...task, status: (i < 2 ? 'completed' : i === 4 ? 'cancelled' : 'pending') as TaskStatus }));
+    const done = rateLimiting.map((task, i) => ({
+      ...task,
+      status: (i < 2 ? 'completed' : i === 4 ? 'cancelled' : 'pending') as TaskStatus,
+    }));
     const progress = goalProgress(done);
     expect(progress.total).toBe(6);
     expect(progress.counts).toMatchObject({ completed: 2, cancelled: 1, pending: 3 });
@@ -159,12 +196,23 @@ describe('parseEffort', () => {
     [6, 6],
   ] as const)('%s is %d hours', (text, hours) => expect(parseEffort(text)).toBe(hours));
 
-  it.each(['', 'soon', '4x', 'h4', '-2h', '2d and a bit'])('%s is not an effort', (text) => expect(parseEffort(text)).toBeNull());
+  it.each(['', 'soon', '4x', 'h4', '-2h', '2d and a bit'])('%s is not an effort', (text) =>
+    expect(parseEffort(text)).toBeNull(),
+  );
 });
 
 // ---------- properties on random DAGs ----------
 
-const STATUSES: TaskStatus[] = ['pending', 'pending', 'pending', 'in_progress', 'completed', 'blocked', 'failed', 'cancelled'];
+const STATUSES: TaskStatus[] = [
+  'pending',
+  'pending',
+  'pending',
+  'in_progress',
+  'completed',
+  'blocked',
+  'failed',
+  'cancelled',
+];
 
 /** A random DAG: each task depends only on earlier ones, so it is acyclic by construction. */
 const randomDag = fc
@@ -173,7 +221,9 @@ const randomDag = fc
     fc.tuple(
       ...Array.from({ length: n }, (_, i) =>
         fc.record({
-          deps: fc.uniqueArray(fc.integer({ min: 0, max: Math.max(0, i - 1) }), { maxLength: i === 0 ? 0 : Math.min(i, 4) }),
+          deps: fc.uniqueArray(fc.integer({ min: 0, max: Math.max(0, i - 1) }), {
+            maxLength: i === 0 ? 0 : Math.min(i, 4),
+          }),
           status: fc.constantFrom(...STATUSES),
           priority: fc.constantFrom('high' as const, 'medium' as const, 'low' as const),
           effort: fc.option(fc.constantFrom('30m', '2h', '1d', '3'), { nil: null }),
@@ -194,7 +244,9 @@ const randomDag = fc
   );
 
 /** Reorders tasks so creation order does not follow the dependency order. */
-const shuffled = randomDag.chain((tasks) => fc.shuffledSubarray(tasks, { minLength: tasks.length, maxLength: tasks.length }));
+const shuffled = randomDag.chain((tasks) =>
+  fc.shuffledSubarray(tasks, { minLength: tasks.length, maxLength: tasks.length }),
+);
 
 describe('planner properties on random DAGs', () => {
   it('every unfinished task appears exactly once: in one phase or in blocked', () => {
@@ -202,7 +254,10 @@ describe('planner properties on random DAGs', () => {
       fc.property(shuffled, (tasks) => {
         const plan = executionPlan(tasks);
         const placed = [...plan.phases.flat(), ...plan.blocked.map((b) => b.task_id)].sort();
-        const unfinished = tasks.filter((x) => !['completed', 'failed', 'cancelled'].includes(x.status)).map((x) => x.id).sort();
+        const unfinished = tasks
+          .filter((x) => !['completed', 'failed', 'cancelled'].includes(x.status))
+          .map((x) => x.id)
+          .sort();
         expect(placed).toEqual(unfinished);
         expect(plan.cycle).toBeNull();
       }),
@@ -250,7 +305,11 @@ describe('planner properties on random DAGs', () => {
     const withCycle = randomDag
       .filter((tasks) => tasks.length >= 2)
       .chain((tasks) =>
-        fc.tuple(fc.constant(tasks), fc.integer({ min: 0, max: tasks.length - 1 }), fc.integer({ min: 0, max: tasks.length - 1 })),
+        fc.tuple(
+          fc.constant(tasks),
+          fc.integer({ min: 0, max: tasks.length - 1 }),
+          fc.integer({ min: 0, max: tasks.length - 1 }),
+        ),
       )
       .map(([tasks, a, b]) => {
         // Plant a back edge from an earlier task to a later one that (transitively) depends on it,
@@ -259,7 +318,8 @@ describe('planner properties on random DAGs', () => {
         const hi = Math.max(a, b);
         const copy = tasks.map((x) => ({ ...x, dependencies: [...x.dependencies] }));
         // Make hi depend on lo (forward edge) and lo depend on hi (back edge): a cycle lo → hi → lo.
-        if (lo !== hi && !copy[hi]!.dependencies.includes(copy[lo]!.id)) copy[hi]!.dependencies.push(copy[lo]!.id);
+        if (lo !== hi && !copy[hi]!.dependencies.includes(copy[lo]!.id))
+          copy[hi]!.dependencies.push(copy[lo]!.id);
         copy[lo]!.dependencies.push(copy[hi]!.id);
         return copy;
       });
@@ -269,7 +329,8 @@ describe('planner properties on random DAGs', () => {
         expect(cycle).not.toBeNull();
         const byId = new Map(tasks.map((x) => [x.id, x]));
         expect(cycle![0]).toBe(cycle![cycle!.length - 1]);
-        for (let i = 0; i + 1 < cycle!.length; i++) expect(byId.get(cycle![i]!)!.dependencies).toContain(cycle![i + 1]);
+        for (let i = 0; i + 1 < cycle!.length; i++)
+          expect(byId.get(cycle![i]!)!.dependencies).toContain(cycle![i + 1]);
         const plan = executionPlan(tasks);
         expect(plan.cycle).toEqual(cycle);
       }),

@@ -258,15 +258,28 @@ export function executionPlan(tasks: readonly PlanTask[]): ExecutionPlan {
     else if (status === 'failed') failed.push(ids[i]!);
     else if (status === 'cancelled') cancelled.push(ids[i]!);
     else if (!inOrder[i]) {
-      blocked.push({ task_id: ids[i]!, blocked_by: cycleMember, reason: `on or behind the dependency cycle ${formatCycle(cycle!)}` });
+      blocked.push({
+        task_id: ids[i]!,
+        blocked_by: cycleMember,
+        reason: `on or behind the dependency cycle ${formatCycle(cycle!)}`,
+      });
     } else if (cause[i] === -2) {
-      blocked.push({ task_id: ids[i]!, blocked_by: unknownDep[i]!, reason: `depends on ${unknownDep[i]}, which does not exist` });
+      blocked.push({
+        task_id: ids[i]!,
+        blocked_by: unknownDep[i]!,
+        reason: `depends on ${unknownDep[i]}, which does not exist`,
+      });
     } else if (cause[i]! >= 0) {
       const root = cause[i]!;
-      blocked.push({ task_id: ids[i]!, blocked_by: ids[root]!, reason: `depends on ${ids[root]}, which ${tasks[root]!.status === 'failed' ? 'failed' : 'was cancelled'}` });
+      blocked.push({
+        task_id: ids[i]!,
+        blocked_by: ids[root]!,
+        reason: `depends on ${ids[root]}, which ${tasks[root]!.status === 'failed' ? 'failed' : 'was cancelled'}`,
+      });
     } else {
       (byLayer[layer[i]!] ??= []).push(i);
-      if (end < 0 || hours[i]! > hours[end]! || (hours[i] === hours[end] && g.rank[i]! < g.rank[end]!)) end = i;
+      if (end < 0 || hours[i]! > hours[end]! || (hours[i] === hours[end] && g.rank[i]! < g.rank[end]!))
+        end = i;
     }
   }
   const path: string[] = [];
@@ -362,7 +375,14 @@ export interface GoalProgress {
 
 /** Counts by status, percent complete and remaining critical-path effort. O(V + E). */
 export function goalProgress(tasks: readonly PlanTask[]): GoalProgress {
-  const counts: Record<TaskStatus, number> = { pending: 0, in_progress: 0, completed: 0, failed: 0, blocked: 0, cancelled: 0 };
+  const counts: Record<TaskStatus, number> = {
+    pending: 0,
+    in_progress: 0,
+    completed: 0,
+    failed: 0,
+    blocked: 0,
+    cancelled: 0,
+  };
   for (const t of tasks) counts[t.status]++;
   const countable = tasks.length - counts.cancelled;
   return {
