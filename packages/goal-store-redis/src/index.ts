@@ -1,0 +1,2 @@
+export { RedisGoalStore } from './store.js';
+export type { RedisGoalStoreOptions } from './store.js';
