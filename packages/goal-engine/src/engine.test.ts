@@ -437,3 +437,95 @@ describe('concurrency through optimistic versions', () => {
     expect(after.goal).toMatchObject({ status: 'completed', version: 22, task_counts: { completed: 20 } });
   });
 });
+
+describe('importState', () => {
+  it('round-trips an export into an empty store and moves the counters past every id', async () => {
+    const { engine } = setup();
+    await rateLimitingGoal(engine);
+    await engine.updateTaskStatus('TASK-0001', 'completed');
+    const snapshot = await engine.exportState();
+    const target = setup().engine;
+    expect(await target.importState(JSON.parse(JSON.stringify(snapshot)))).toEqual({ goals: 1, tasks: 6 });
+    const { goal, tasks } = await target.getGoal('GOAL-0001');
+    expect(goal.task_counts).toMatchObject({ completed: 1, pending: 5 });
+    expect(tasks.map((t) => t.dependencies)).toEqual(snapshot.tasks.map((t) => t.dependencies));
+    expect((await target.createGoal({ description: 'next' })).id).toBe('GOAL-0002');
+    const more = await target.breakDownGoal('GOAL-0002', [{ description: 'x' }]);
+    expect(more.tasks[0]!.id).toBe('TASK-0007');
+  });
+
+  it("accepts the Python original's state, reading naive timestamps as UTC", async () => {
+    const { engine } = setup();
+    const result = await engine.importState({
+      goals: {
+        'GOAL-0003': {
+          id: 'GOAL-0003',
+          description: 'Old goal',
+          priority: 'high',
+          status: 'in_progress',
+          repos: [],
+          tasks: ['TASK-0009'],
+          created_at: '2025-10-12T21:00:24.123456',
+          updated_at: '2025-10-12T21:00:24.123460',
+          metadata: {},
+        },
+      },
+      tasks: {
+        'TASK-0009': {
+          id: 'TASK-0009',
+          goal_id: 'GOAL-0003',
+          description: 'Old task',
+          type: 'general',
+          status: 'pending',
+          priority: 'medium',
+          dependencies: [],
+          repo: null,
+          jira_ticket: null,
+          estimated_effort: null,
+          assigned_tools: [],
+          created_at: '2025-10-12T21:00:24.2',
+          completed_at: null,
+          result: null,
+        },
+      },
+      goal_counter: 5,
+      task_counter: 12,
+    });
+    expect(result).toEqual({ goals: 1, tasks: 1 });
+    expect((await engine.getTask('TASK-0009')).created_at).toBe('2025-10-12T21:00:24.200Z');
+    expect((await engine.createGoal({ description: 'n' })).id).toBe('GOAL-0006');
+  });
+
+  it('refuses an invalid snapshot or one that collides, importing nothing', async () => {
+    const { engine } = setup();
+    const bad = await refused(
+      engine.importState({
+        goals: [{ id: 'GOAL-0001', description: 'g' }],
+        tasks: [
+          { id: 'TASK-0001', goal_id: 'GOAL-0001', description: 'a', dependencies: ['TASK-0002'] },
+          { id: 'TASK-0002', goal_id: 'GOAL-0001', description: 'b', dependencies: ['TASK-0001'] },
+          { id: 'TASK-0003', goal_id: 'GOAL-0404', description: 'c', status: 'done' },
+        ],
+      }),
+    );
+    expect(bad.message).toContain('TASK-0003: goal_id "GOAL-0404" is not a goal of the snapshot');
+    expect(bad.message).toContain('TASK-0003: status "done" is not one of');
+    expect(await engine.listGoals()).toEqual([]);
+    const cyclic = await refused(
+      engine.importState({
+        goals: [{ id: 'GOAL-0001', description: 'g' }],
+        tasks: [
+          { id: 'TASK-0001', goal_id: 'GOAL-0001', description: 'a', dependencies: ['TASK-0002'] },
+          { id: 'TASK-0002', goal_id: 'GOAL-0001', description: 'b', dependencies: ['TASK-0001'] },
+        ],
+      }),
+    );
+    expect(cyclic.message).toContain('GOAL-0001: dependency cycle TASK-0001 → TASK-0002 → TASK-0001');
+    await engine.createGoal({ description: 'existing' });
+    const collision = await refused(
+      engine.importState({ goals: [{ id: 'GOAL-0001', description: 'g' }], tasks: [] }),
+    );
+    expect(collision.code).toBe('conflict');
+    expect((await engine.listGoals()).map((g) => g.description)).toEqual(['existing']);
+  });
+});

@@ -17,6 +17,7 @@ import {
   type TaskStatus,
 } from './model.js';
 import { findCycle, formatCycle, readyTasks } from './planner.js';
+import { normalizeSnapshot } from './snapshot.js';
 import type { GoalStore } from './store.js';
 
 export interface EngineOptions {
@@ -879,6 +880,64 @@ export class GoalEngine {
       });
       return next;
     });
+  }
+
+  /**
+   * Imports a snapshot (this engine's export, or the Python original's state) all or nothing:
+   * everything is validated first (shape, enums, dependencies within each goal, no cycles, no id
+   * already in the store), the id counters move past every imported id, then each goal is created;
+   * if one fails, the goals created so far are removed again.
+   */
+  async importState(snapshot: unknown): Promise<{ goals: number; tasks: number }> {
+    const { problems, state } = normalizeSnapshot(snapshot, this.now());
+    if (!state) throw validation(`Invalid snapshot: ${problems.join('; ')}`, 'Nothing was imported.');
+    const taken = [
+      ...(await Promise.all(state.goals.map((g) => this.store.getGoal(g.id))))
+        .filter((g) => g !== null)
+        .map((g) => g!.id),
+      ...(await this.store.getTasks(state.tasks.map((t) => t.id)))
+        .filter((t) => t !== null)
+        .map((t) => t!.id),
+    ];
+    if (taken.length > 0) {
+      throw new GoalEngineError(
+        'conflict',
+        `These ids already exist in the store: ${taken.slice(0, 20).join(', ')}${taken.length > 20 ? ' …' : ''}`,
+        'Nothing was imported. Delete them first, or import into an empty store.',
+      );
+    }
+    await this.store.reserveIdsUpTo('goal', state.maxGoal);
+    await this.store.reserveIdsUpTo('task', state.maxTask);
+    const created: string[] = [];
+    try {
+      for (const goal of state.goals) {
+        const tasks = state.tasks.filter((t) => t.goal_id === goal.id);
+        await this.store.commit({
+          goalId: goal.id,
+          expectedVersion: 0,
+          goal,
+          putTasks: tasks,
+          deleteTaskIds: [],
+        });
+        created.push(goal.id);
+      }
+    } catch (error) {
+      for (const id of created.reverse()) {
+        const current = await this.store.getGoal(id).catch(() => null);
+        if (current)
+          await this.store
+            .commit({
+              goalId: id,
+              expectedVersion: current.version,
+              goal: null,
+              putTasks: [],
+              deleteTaskIds: [],
+            })
+            .catch(() => undefined);
+      }
+      throw error;
+    }
+    return { goals: state.goals.length, tasks: state.tasks.length };
   }
 
   /** Every goal and task, for a backup or a move to another store. */

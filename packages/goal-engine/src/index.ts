@@ -35,6 +35,8 @@ export type {
 export { planToMermaid } from './mermaid.js';
 export type { MermaidTask } from './mermaid.js';
 export { MemoryGoalStore } from './store.js';
+export { normalizeSnapshot } from './snapshot.js';
+export type { NormalizedSnapshot } from './snapshot.js';
 export type { GoalStore, GoalCommit } from './store.js';
 export { GoalEngine, rollUpStatus } from './engine.js';
 export type {

@@ -218,6 +218,30 @@ describe('createMcpServer through a real MCP client', () => {
     expect(logLines.join('')).toContain('TypeError');
   });
 
+  it('lets a server map its own errors into the envelope', async () => {
+    const { logger } = await createLogger({ name: 'test', level: 'silent' });
+    const server = createMcpServer({
+      name: 'things',
+      version: '1.0.0',
+      tools,
+      deps: { store: new Map() },
+      logger,
+      mapError: (error) =>
+        error instanceof TypeError
+          ? new ToolError('unavailable', 'The store is down', { hint: 'Retry shortly.' })
+          : undefined,
+    });
+    session = { ...(await connectInMemory(server)), deps: { store: new Map() } };
+    expect(await callTool(session.client, 'explode')).toMatchObject({
+      ok: false,
+      error: { type: 'unavailable', error: 'The store is down', retryable: true, hint: 'Retry shortly.' },
+    });
+    expect(await callTool(session.client, 'get_thing', { key: 'zz' })).toMatchObject({
+      ok: false,
+      error: { type: 'not_found' },
+    });
+  });
+
   it('treats output that breaks its schema as an internal error', async () => {
     session = await connect();
     expect(await callTool(session.client, 'bad_output')).toMatchObject({

@@ -7,7 +7,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import { ConfigError, ToolError, toErrorEnvelope, type ErrorEnvelope } from './errors.js';
+import { ConfigError, ToolError, isToolError, toErrorEnvelope, type ErrorEnvelope } from './errors.js';
 import { inputJsonSchema, outputJsonSchema, type AnyTool } from './tool.js';
 
 export { McpServer };
@@ -75,6 +75,11 @@ export interface CreateMcpServerOptions<Deps> {
   outputBudget?: number;
   /** Arguments larger than this (as JSON) are refused. @default 1000000 */
   maxInputChars?: number;
+  /**
+   * Turns a server's own errors (a library's error class, a driver's connection error) into a
+   * ToolError; return undefined for anything else, which then becomes `internal`.
+   */
+  mapError?: (error: unknown) => ToolError | undefined;
 }
 
 /** The error result of a tool call: the envelope as JSON text, with `isError: true`. */
@@ -162,7 +167,10 @@ export function createMcpServer<Deps>(options: CreateMcpServerOptions<Deps>): Mc
       const text = tool.render ? tool.render(data) : JSON.stringify(data);
       return { content: [{ type: 'text', text }], structuredContent: data };
     } catch (error) {
-      const envelope = toErrorEnvelope(error, logger);
+      const envelope = toErrorEnvelope(
+        isToolError(error) ? error : (options.mapError?.(error) ?? error),
+        logger,
+      );
       if (envelope.type !== 'internal') logger.info({ envelope }, 'tool call failed');
       return errorResult(envelope);
     }
