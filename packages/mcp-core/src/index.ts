@@ -14,7 +14,7 @@ export { createLogger, createScrubber } from './logger.js';
 export type { Logger, LoggerOptions, LoggerHandle } from './logger.js';
 export { defineTool, jsonish, parseJsonString, inputJsonSchema, outputJsonSchema } from './tool.js';
 export type { ToolDefinition, AnyTool, ToolAnnotations, ToolContext } from './tool.js';
-export { createMcpServer, selectTools, errorResult, McpServer } from './server.js';
+export { createMcpServer, selectTools, errorResult, McpServer, ResourceTemplate } from './server.js';
 export type { CreateMcpServerOptions, ToolFilter } from './server.js';
 export { paginate, fitToBudget, encodeCursor, decodeCursor, pageInfoShape } from './budget.js';
 export type { Page, PageOptions } from './budget.js';

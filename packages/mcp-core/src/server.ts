@@ -1,4 +1,4 @@
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import {
   CallToolRequestSchema,
   ListToolsRequestSchema,
@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import { ConfigError, ToolError, isToolError, toErrorEnvelope, type ErrorEnvelope } from './errors.js';
 import { inputJsonSchema, outputJsonSchema, type AnyTool } from './tool.js';
 
-export { McpServer };
+export { McpServer, ResourceTemplate };
 
 /** Which tools a server offers (MCP_TOOLSETS, MCP_TOOLS, MCP_EXCLUDE_TOOLS, MCP_READ_ONLY). */
 export interface ToolFilter {

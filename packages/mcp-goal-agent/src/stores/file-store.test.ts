@@ -12,23 +12,34 @@ describe('FileGoalStore passes the store contract', () => {
   for (const c of goalStoreContract(async () => ({ store: new FileGoalStore(fresh()) }))) {
     it(c.name, () => c.run());
   }
-  for (const c of goalStoreContract(async () => ({ store: new FileGoalStore(fresh(), { compactBytes: 512 }) }))) {
+  for (const c of goalStoreContract(async () => ({
+    store: new FileGoalStore(fresh(), { compactBytes: 512 }),
+  }))) {
     it(`${c.name} (compacting constantly)`, () => c.run());
   }
 });
 
 describe('FileGoalStore durability and sharing', () => {
-  it('survives a restart and sees another instance\'s writes on the same directory', async () => {
+  it("survives a restart and sees another instance's writes on the same directory", async () => {
     const dir = fresh();
     const a = new GoalEngine(new FileGoalStore(dir), { now: clock });
     const b = new GoalEngine(new FileGoalStore(dir), { now: clock });
     const goal = await a.createGoal({ description: 'shared' });
-    const { tasks } = await b.breakDownGoal(goal.id, [{ description: 'x' }, { description: 'y', dependencies: [0] }]);
-    await Promise.all([a.updateTaskStatus(tasks[0]!.id, 'completed'), b.linkTask(tasks[1]!.id, { branch: 'feat/y' })]);
+    const { tasks } = await b.breakDownGoal(goal.id, [
+      { description: 'x' },
+      { description: 'y', dependencies: [0] },
+    ]);
+    await Promise.all([
+      a.updateTaskStatus(tasks[0]!.id, 'completed'),
+      b.linkTask(tasks[1]!.id, { branch: 'feat/y' }),
+    ]);
     const reopened = new GoalEngine(new FileGoalStore(dir), { now: clock });
     const { goal: g, tasks: t } = await reopened.getGoal(goal.id);
     expect(g.version).toBe(4);
-    expect(t.map((x) => [x.status, x.links.branch])).toEqual([['completed', null], ['pending', 'feat/y']]);
+    expect(t.map((x) => [x.status, x.links.branch])).toEqual([
+      ['completed', null],
+      ['pending', 'feat/y'],
+    ]);
     expect((await reopened.createGoal({ description: 'next' })).id).toBe('GOAL-0002');
   });
 
@@ -43,7 +54,9 @@ describe('FileGoalStore durability and sharing', () => {
     await after.updateGoal(goal.id, { title: 'after crash' });
     const lines = readFileSync(store.path, 'utf8').trimEnd().split('\n');
     for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
-    expect((await new GoalEngine(new FileGoalStore(dir), { now: clock }).getGoal(goal.id)).goal.title).toBe('after crash');
+    expect((await new GoalEngine(new FileGoalStore(dir), { now: clock }).getGoal(goal.id)).goal.title).toBe(
+      'after crash',
+    );
   });
 
   it('appends only what changed, and compaction keeps the state while shrinking the file', async () => {
@@ -51,7 +64,10 @@ describe('FileGoalStore durability and sharing', () => {
     const store = new FileGoalStore(dir, { compactBytes: 64 * 1024 });
     const engine = new GoalEngine(store, { now: clock });
     const goal = await engine.createGoal({ description: 'big' });
-    const { tasks } = await engine.breakDownGoal(goal.id, Array.from({ length: 200 }, (_, i) => ({ description: `task ${i}` })));
+    const { tasks } = await engine.breakDownGoal(
+      goal.id,
+      Array.from({ length: 200 }, (_, i) => ({ description: `task ${i}` })),
+    );
     const before = statSync(store.path).size;
     await engine.updateTaskStatus(tasks[0]!.id, 'in_progress');
     const grown = statSync(store.path).size - before;

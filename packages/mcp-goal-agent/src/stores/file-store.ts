@@ -1,6 +1,26 @@
-import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, statSync, writeFileSync, writeSync, ftruncateSync, existsSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+  ftruncateSync,
+  existsSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
-import { VersionConflictError, idNumber, type Goal, type GoalCommit, type GoalStore, type Task } from '@org/goal-engine';
+import {
+  VersionConflictError,
+  idNumber,
+  type Goal,
+  type GoalCommit,
+  type GoalStore,
+  type Task,
+} from '@org/goal-engine';
 import lockfile from 'proper-lockfile';
 
 /** One line of the journal. */
@@ -139,7 +159,8 @@ export class FileGoalStore implements GoalStore {
         const append = (entry: Entry) => {
           const line = Buffer.from(`${JSON.stringify(entry)}\n`, 'utf8');
           let written = 0;
-          while (written < line.length) written += writeSync(fd, line, written, line.length - written, this.offset + written);
+          while (written < line.length)
+            written += writeSync(fd, line, written, line.length - written, this.offset + written);
           fsyncSync(fd);
           this.offset += line.length;
           this.lastSize = this.offset;
@@ -219,7 +240,9 @@ export class FileGoalStore implements GoalStore {
 
   async getGoalTasks(goalId: string): Promise<Task[]> {
     this.refresh();
-    return [...(this.goalTasks.get(goalId) ?? [])].map((id) => structuredClone(this.tasks.get(id)!)).sort(byNumber);
+    return [...(this.goalTasks.get(goalId) ?? [])]
+      .map((id) => structuredClone(this.tasks.get(id)!))
+      .sort(byNumber);
   }
 
   async getTasks(taskIds: readonly string[]): Promise<(Task | null)[]> {
@@ -237,7 +260,13 @@ export class FileGoalStore implements GoalStore {
       if (actual !== change.expectedVersion) {
         throw new VersionConflictError(change.goalId, change.expectedVersion, current ? actual : null);
       }
-      append({ t: 'commit', g: change.goalId, goal: change.goal, put: [...change.putTasks], del: [...change.deleteTaskIds] });
+      append({
+        t: 'commit',
+        g: change.goalId,
+        goal: change.goal,
+        put: [...change.putTasks],
+        del: [...change.deleteTaskIds],
+      });
     });
   }
 
