@@ -1,6 +1,5 @@
 import { writeSync } from 'node:fs';
 import { pino, type Logger, type LevelWithSilent } from 'pino';
-import roll from 'pino-roll';
 
 export type { Logger } from 'pino';
 
@@ -84,8 +83,11 @@ export interface LoggerHandle {
 export async function createLogger(options: LoggerOptions): Promise<LoggerHandle> {
   const scrub = createScrubber(options.secrets);
   const writeStderr = options.writeStderr ?? ((line: string) => void writeSync(2, line));
+  // Loaded only when wanted: pino-roll pulls in date-fns, which costs start-up time.
   const file = options.file
-    ? await roll({ file: options.file, size: '10m', limit: { count: 5 }, mkdir: true })
+    ? await (
+        await import('pino-roll')
+      ).default({ file: options.file, size: '10m', limit: { count: 5 }, mkdir: true })
     : undefined;
   const destination = {
     write(line: string) {

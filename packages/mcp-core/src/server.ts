@@ -122,15 +122,18 @@ export function createMcpServer<Deps>(options: CreateMcpServerOptions<Deps>): Mc
     { capabilities: { tools: {} }, ...(options.instructions ? { instructions: options.instructions } : {}) },
   );
 
-  const listed: Tool[] = tools.map((t) => ({
-    name: t.name,
-    title: t.title,
-    description: t.description,
-    inputSchema: inputJsonSchema(t.input) as Tool['inputSchema'],
-    outputSchema: outputJsonSchema(t.output) as Tool['outputSchema'],
-    annotations: fullAnnotations(t as AnyTool<unknown>),
-  }));
-  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed }));
+  // Built on the first tools/list, not at start: converting every schema costs start-up time.
+  let listed: Tool[] | undefined;
+  const listTools = (): Tool[] =>
+    (listed ??= tools.map((t) => ({
+      name: t.name,
+      title: t.title,
+      description: t.description,
+      inputSchema: inputJsonSchema(t.input) as Tool['inputSchema'],
+      outputSchema: outputJsonSchema(t.output) as Tool['outputSchema'],
+      annotations: fullAnnotations(t as AnyTool<unknown>),
+    })));
+  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listTools() }));
 
   server.server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
     const { name, arguments: args } = request.params;

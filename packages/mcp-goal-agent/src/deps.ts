@@ -1,9 +1,8 @@
 import { join } from 'node:path';
 import { GoalEngine, isGoalEngineError, type GoalStore } from '@org/goal-engine';
-import { RedisGoalStore } from '@org/goal-store-redis';
 import { ToolError, type CheckResult, type Logger, type ServerDeps } from '@org/mcp-core';
 import envPaths from 'env-paths';
-import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import type { Cluster, Redis, RedisOptions } from 'ioredis';
 import type { Config } from './config.js';
 import { FileGoalStore } from './stores/file-store.js';
 
@@ -88,6 +87,11 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
   let redis: Redis | Cluster | undefined;
   if (useRedis) {
     const { options, location } = redisAddress(config);
+    // Loaded only when Redis is used: ioredis costs start-up time the file store does not need.
+    const [{ Cluster, Redis }, { RedisGoalStore }] = await Promise.all([
+      import('ioredis'),
+      import('@org/goal-store-redis'),
+    ]);
     redis = config.REDIS_CLUSTER
       ? new Cluster([{ host: options.host!, port: options.port! }], {
           lazyConnect: true,

@@ -1,0 +1,116 @@
+// Goal-agent benchmark over stdio with a real MCP client, in one run beside a bare SDK server:
+// p50/p99 of get_goal, update_task_status and generate_execution_plan (1k-task goal) as ratios to
+// the bare server's no-op tool; update_task_status with 10k tasks stored against 10 stored; and
+// cold start (spawn to initialize answered). File store by default; BENCH_REDIS_URL for Redis.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bareServer, coldStart, spawnStdioServer, timeCalls } from '../../mcp-core/bench/measure.mjs';
+
+const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const RUNS = Number(process.env.BENCH_RUNS ?? 300);
+const redisUrl = process.env.BENCH_REDIS_URL;
+
+function storeEnv(tag) {
+  if (redisUrl)
+    return {
+      env: { REDIS_URL: redisUrl, GOAL_AGENT_KEY_PREFIX: `bench_${process.pid}_${tag}` },
+      cleanup: () => {},
+    };
+  const dir = mkdtempSync(join(tmpdir(), `goal-bench-${tag}-`));
+  return { env: { GOAL_AGENT_DATA_DIR: dir }, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+async function call(server, name, args) {
+  const r = await server.client.callTool({ name, arguments: args });
+  if (r.isError) throw new Error(`${name}: ${r.content[0]?.text}`);
+  return r.structuredContent;
+}
+
+/** A goal agent with `stored` tasks in goals of up to 1,000, plus a 10-task goal to update. */
+async function agentWith(stored, tag) {
+  const { env, cleanup } = storeEnv(tag);
+  const server = await spawnStdioServer({
+    command: process.execPath,
+    args: [bin],
+    env: { PATH: process.env.PATH, ...env },
+  });
+  const small = await call(server, 'create_goal', { description: 'small' });
+  const few = await call(server, 'break_down_goal', {
+    goal_id: small.id,
+    subtasks: Array.from({ length: 10 }, (_, i) => ({ description: `t${i}` })),
+  });
+  let left = stored - 10;
+  let bigGoal;
+  while (left > 0) {
+    const n = Math.min(1000, left);
+    const g = await call(server, 'create_goal', { description: `bulk ${left}` });
+    await call(server, 'break_down_goal', {
+      goal_id: g.id,
+      subtasks: Array.from({ length: n }, (_, i) => ({
+        description: `task ${i}`,
+        estimated_effort: '2h',
+        dependencies: i > 2 ? [i - 1, i - 3] : [],
+      })),
+    });
+    bigGoal ??= g.id;
+    left -= n;
+  }
+  return { server, cleanup, smallTasks: few.tasks.map((t) => t.id), smallGoal: small.id, bigGoal };
+}
+
+const env = { PATH: process.env.PATH };
+const bare = await spawnStdioServer({ command: process.execPath, args: [bareServer], env });
+const tiny = await agentWith(10, 'tiny');
+const large = await agentWith(10_000, 'large');
+
+const statuses = ['in_progress', 'pending'];
+const rows = [];
+const measure = async (label, client, name, args) =>
+  rows.push({ label, ...(await timeCalls(client, name, args, { runs: RUNS })) });
+// Interleave the yardstick with the measured tools so noise hits all alike.
+await measure('bare SDK no-op', bare.client, 'noop', {});
+await measure('get_goal (10-task goal)', tiny.server.client, 'get_goal', { goal_id: tiny.smallGoal });
+await measure('update_task_status, 10 tasks stored', tiny.server.client, 'update_task_status', (i) => ({
+  task_id: tiny.smallTasks[i % 10],
+  status: statuses[i % 2],
+}));
+await measure('bare SDK no-op (again)', bare.client, 'noop', {});
+await measure('update_task_status, 10k tasks stored', large.server.client, 'update_task_status', (i) => ({
+  task_id: large.smallTasks[i % 10],
+  status: statuses[i % 2],
+}));
+await measure('generate_execution_plan (1k-task goal)', large.server.client, 'generate_execution_plan', {
+  goal_id: large.bigGoal,
+});
+await measure('get_goal (1k-task goal, first 100)', large.server.client, 'get_goal', {
+  goal_id: large.bigGoal,
+});
+
+const bareP50 = (rows[0].p50 + rows[3].p50) / 2;
+const bareP99 = (rows[0].p99 + rows[3].p99) / 2;
+console.log(`node ${process.version}, store: ${redisUrl ? 'redis' : 'file'}, ${RUNS} sequential calls each`);
+console.log('call                                       p50 ms   p99 ms   p50/bare  p99/bare');
+for (const r of rows) {
+  console.log(
+    `${r.label.padEnd(42)} ${r.p50.toFixed(3).padStart(7)} ${r.p99.toFixed(3).padStart(8)} ${(r.p50 / bareP50).toFixed(2).padStart(9)} ${(r.p99 / bareP99).toFixed(2).padStart(9)}`,
+  );
+}
+const u10 = rows[2].p50;
+const u10k = rows[4].p50;
+console.log(`update_task_status p50, 10k stored / 10 stored: ${(u10k / u10).toFixed(2)}`);
+
+await Promise.all([bare.close(), tiny.server.close(), large.server.close()]);
+tiny.cleanup();
+large.cleanup();
+
+const { env: coldEnv, cleanup } = storeEnv('cold');
+const bareCold = await coldStart(process.execPath, [bareServer], env);
+const agentCold = await coldStart(process.execPath, [bin], { ...env, ...coldEnv });
+const bareCold2 = await coldStart(process.execPath, [bareServer], env);
+cleanup();
+const bareColdMs = (bareCold + bareCold2) / 2;
+console.log(
+  `cold start (spawn to initialize), median of 10: bare ${bareColdMs.toFixed(1)} ms, goal-agent ${agentCold.toFixed(1)} ms, ratio ${(agentCold / bareColdMs).toFixed(2)}`,
+);
