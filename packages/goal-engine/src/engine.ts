@@ -219,6 +219,18 @@ export class GoalEngine {
     };
   }
 
+  /** Commits one changed task of a goal (and the goal header that follows from it). */
+  private async commitTask(goal: Goal, before: Task, next: Task, now: string): Promise<Task> {
+    await this.store.commit({
+      goalId: goal.id,
+      expectedVersion: goal.version,
+      goal: this.nextGoal(goal, [before], [next], now),
+      putTasks: [next],
+      deleteTaskIds: [],
+    });
+    return next;
+  }
+
   /** Creates a goal (status planned). */
   async createGoal(input: CreateGoalInput): Promise<Goal> {
     const description = checkText(input.description, 'description');
@@ -545,14 +557,7 @@ export class GoalEngine {
         throw validation(`Adding ${taskId} → ${dependsOn} would close the cycle ${formatCycle(cycle)}`);
       const now = this.now();
       const next: Task = { ...task, dependencies: [...task.dependencies, dependsOn], updated_at: now };
-      await this.store.commit({
-        goalId: goal.id,
-        expectedVersion: goal.version,
-        goal: this.nextGoal(goal, [task], [next], now),
-        putTasks: [next],
-        deleteTaskIds: [],
-      });
-      return next;
+      return this.commitTask(goal, task, next, now);
     });
   }
 
@@ -568,14 +573,7 @@ export class GoalEngine {
         dependencies: task.dependencies.filter((d) => d !== dependsOn),
         updated_at: now,
       };
-      await this.store.commit({
-        goalId: goal.id,
-        expectedVersion: goal.version,
-        goal: this.nextGoal(goal, [task], [next], now),
-        putTasks: [next],
-        deleteTaskIds: [],
-      });
-      return next;
+      return this.commitTask(goal, task, next, now);
     });
   }
 
@@ -626,14 +624,7 @@ export class GoalEngine {
       const goal = await this.mustGetGoal(task.goal_id);
       const now = this.now();
       const next = this.applyStatus(task, update, (id) => byId.get(id) ?? null, now);
-      await this.store.commit({
-        goalId: goal.id,
-        expectedVersion: goal.version,
-        goal: this.nextGoal(goal, [task], [next], now),
-        putTasks: [next],
-        deleteTaskIds: [],
-      });
-      return next;
+      return this.commitTask(goal, task, next, now);
     });
   }
 
@@ -804,14 +795,7 @@ export class GoalEngine {
         },
         updated_at: now,
       };
-      await this.store.commit({
-        goalId: goal.id,
-        expectedVersion: goal.version,
-        goal: this.nextGoal(goal, [task], [next], now),
-        putTasks: [next],
-        deleteTaskIds: [],
-      });
-      return next;
+      return this.commitTask(goal, task, next, now);
     });
   }
 
@@ -871,14 +855,7 @@ export class GoalEngine {
         started_at: task.started_at ?? now,
         updated_at: now,
       };
-      await this.store.commit({
-        goalId: goal.id,
-        expectedVersion: goal.version,
-        goal: this.nextGoal(goal, [task], [next], now),
-        putTasks: [next],
-        deleteTaskIds: [],
-      });
-      return next;
+      return this.commitTask(goal, task, next, now);
     });
   }
 
