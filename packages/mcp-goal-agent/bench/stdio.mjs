@@ -16,7 +16,7 @@ function storeEnv(tag) {
   if (redisUrl)
     return {
       env: { REDIS_URL: redisUrl, GOAL_AGENT_KEY_PREFIX: `bench_${process.pid}_${tag}` },
-      cleanup: () => {},
+      cleanup: () => undefined,
     };
   const dir = mkdtempSync(join(tmpdir(), `goal-bench-${tag}-`));
   return { env: { GOAL_AGENT_DATA_DIR: dir }, cleanup: () => rmSync(dir, { recursive: true, force: true }) };

@@ -3,9 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import {
-  readToolResult,
+  callTool,
   spawnStdioServer,
   startRedis,
   type RedisInstance,
@@ -24,7 +23,7 @@ async function call<T = Record<string, unknown>>(
   name: string,
   args: Record<string, unknown> = {},
 ) {
-  return readToolResult<T>((await server.client.callTool({ name, arguments: args })) as CallToolResult);
+  return callTool<T>(server.client, name, args);
 }
 
 let redis: RedisInstance;
