@@ -1,4 +1,5 @@
-import { CoreConfigSchema, envBoolean, readPackageInfo, secret, z } from '@org/mcp-core';
+import { CoreConfigSchema, readPackageInfo, z } from '@org/mcp-core';
+import { redisEnvShape } from '@org/redis-connection';
 
 /** Package name and version, read from package.json. */
 export const packageInfo = readPackageInfo(import.meta.url);
@@ -30,20 +31,7 @@ export const ConfigSchema = CoreConfigSchema.extend({
     .max(7 * 24 * 3600)
     .default(1800)
     .describe('Default claim lease of claim_next_task, in seconds'),
-  REDIS_URL: secret(
-    z
-      .string()
-      .regex(/^rediss?:\/\//, 'must start with redis:// or rediss:// (TLS)')
-      .optional()
-      .describe('Redis URL, e.g. redis://:password@host:6379/0 or rediss:// for TLS; wins over REDIS_HOST'),
-  ),
-  REDIS_HOST: z.string().min(1).optional().describe("Redis host (the original servers' variable)"),
-  REDIS_PORT: z.coerce.number().int().min(1).max(65535).default(6379).describe('Redis port'),
-  REDIS_DB: z.coerce.number().int().min(0).max(15).default(0).describe('Redis database number'),
-  REDIS_USERNAME: z.string().min(1).optional().describe('Redis ACL user name'),
-  REDIS_PASSWORD: secret(z.string().min(1).optional().describe('Redis password')),
-  REDIS_TLS: envBoolean(false, 'Use TLS to reach REDIS_HOST'),
-  REDIS_CLUSTER: envBoolean(false, 'Treat the Redis address as a seed node of a Redis Cluster'),
+  ...redisEnvShape,
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
