@@ -1,0 +1,79 @@
+/** When a set applies: always, only if the key is absent (NX), or only if present (XX). */
+export type SetCondition = 'always' | 'if_absent' | 'if_present';
+
+/** A stored value is not an integer, so it cannot be incremented. */
+export class NotAnIntegerError extends Error {
+  constructor(key: string) {
+    super(`The value at "${key}" is not an integer`);
+    this.name = 'NotAnIntegerError';
+  }
+}
+
+/**
+ * Where the cache keeps its values. Keys given to a backend are the user's keys; the backend
+ * keeps them under its namespace and never reads, lists, overwrites or deletes anything outside.
+ * Values are opaque strings (the tools store JSON text). TTLs are in milliseconds.
+ */
+export interface CacheBackend {
+  readonly kind: 'redis' | 'file';
+  /** Where the data lives (no credentials). */
+  readonly location: string;
+  readonly namespace: string;
+  /** Returns false when the condition kept the value from being set. */
+  set(
+    key: string,
+    value: string,
+    options: { ttlMs?: number | undefined; condition: SetCondition },
+  ): Promise<boolean>;
+  /** The value and its remaining TTL (null: no expiry), or null when the key is missing. */
+  get(key: string): Promise<{ value: string; ttlMs: number | null } | null>;
+  /** How many of the keys existed and were deleted. */
+  delete(keys: readonly string[]): Promise<number>;
+  /** How many of the keys exist (a key listed twice counts twice). */
+  exists(keys: readonly string[]): Promise<number>;
+  /** Sets a key's TTL; false when the key is missing. */
+  expire(key: string, ttlMs: number): Promise<boolean>;
+  /** -2 missing, -1 no expiry, else remaining milliseconds. */
+  ttl(key: string): Promise<number>;
+  /** One step of a cursor walk over the namespace: keys matching the glob, and the next cursor ('0' when done). */
+  scan(cursor: string, match: string, count: number): Promise<{ cursor: string; keys: string[] }>;
+  /** Values in the order asked (null where missing). */
+  mget(keys: readonly string[]): Promise<(string | null)[]>;
+  /** Sets every entry at once, all or nothing, each with the TTL when given. */
+  mset(entries: readonly (readonly [string, string])[], ttlMs?: number): Promise<void>;
+  /** Adds to an integer value (a missing key counts as 0) and returns the result; keeps the TTL. */
+  incrBy(key: string, amount: number): Promise<number>;
+  /** Deletes every key of the namespace; returns how many. */
+  flush(): Promise<number>;
+  /** Key count and memory of the namespace, and what the backend can say of itself. */
+  info(): Promise<{ keys: number; memory_bytes: number | null; details: Record<string, string | number> }>;
+  /** Round trip in milliseconds. */
+  ping(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Escapes glob characters so a namespace is matched literally in a SCAN pattern. */
+export const escapeGlob = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
+
+/** Redis-style glob matching (`*`, `?`, `[abc]`, `[^a]`, `[a-z]`, `\x`), anchored at both ends. */
+export function globToRegExp(glob: string): RegExp {
+  let out = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '*') out += '[\\s\\S]*';
+    else if (c === '?') out += '[\\s\\S]';
+    else if (c === '\\' && i + 1 < glob.length) out += `\\${glob[++i]}`.replace(/^\\([A-Za-z0-9])$/, '$1');
+    else if (c === '[') {
+      const end = glob.indexOf(']', i + 2);
+      if (end < 0) out += '\\[';
+      else {
+        let body = glob.slice(i + 1, end);
+        const negate = body.startsWith('^');
+        if (negate) body = body.slice(1);
+        out += `[${negate ? '^' : ''}${body.replace(/[\\\]]/g, '\\$&')}]`;
+        i = end;
+      }
+    } else out += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  }
+  return new RegExp(`^${out}$`);
+}

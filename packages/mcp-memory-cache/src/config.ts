@@ -1,0 +1,45 @@
+import { CoreConfigSchema, readPackageInfo, z } from '@org/mcp-core';
+import { redisEnvShape } from '@org/redis-connection';
+
+/** Package name and version, read from package.json. */
+export const packageInfo = readPackageInfo(import.meta.url);
+
+/** Every environment variable the server reads (the shared MCP_* and REDIS_* ones included). */
+export const ConfigSchema = CoreConfigSchema.extend({
+  CACHE_BACKEND: z
+    .enum(['auto', 'redis', 'file'])
+    .default('auto')
+    .describe(
+      'Where values live: redis, file, or auto (redis when REDIS_URL or REDIS_HOST is set, else file)',
+    ),
+  CACHE_DATA_DIR: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Directory of the file backend (default: the user data directory, e.g. ~/.local/share/org-mcp/memory-cache)',
+    ),
+  CACHE_NAMESPACE: z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[^\s*?[\]\\]+$/, 'no spaces or glob characters')
+    .default('cache:')
+    .describe('Prefix of every key; no tool reads or changes anything outside it'),
+  CACHE_MAX_VALUE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(512 * 1024 * 1024)
+    .default(1024 * 1024)
+    .describe('Largest value accepted, in bytes of its JSON text (default 1 MiB)'),
+  CACHE_DEFAULT_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe('TTL given to values set without one (default: no expiry)'),
+  ...redisEnvShape,
+});
+
+export type Config = z.infer<typeof ConfigSchema>;

@@ -1,0 +1,74 @@
+import { join } from 'node:path';
+import { ToolError, type CheckResult, type Logger, type ServerDeps } from '@org/mcp-core';
+import { connectRedis, redisConfigured, type RedisConnection } from '@org/redis-connection';
+import envPaths from 'env-paths';
+import { NotAnIntegerError, type CacheBackend } from './backends/backend.js';
+import { FileCacheBackend } from './backends/file-backend.js';
+import type { Config } from './config.js';
+
+/** What the tools need; built once at start, disposed on shutdown. */
+export interface Deps extends ServerDeps {
+  config: Config;
+  logger: Logger;
+  cache: CacheBackend;
+  mapError(error: unknown): ToolError | undefined;
+}
+
+/** The default data directory: XDG data dir on Linux, Application Support on macOS, %APPDATA% on Windows. */
+export function defaultDataDir(): string {
+  return join(envPaths('org-mcp', { suffix: '' }).data, 'memory-cache');
+}
+
+/**
+ * Opens the backend the configuration names: Redis (connected lazily; the server stays up and
+ * answers `unavailable` while Redis is down) or, by default, the file backend.
+ */
+export async function createDeps(config: Config, logger: Logger): Promise<Deps> {
+  const useRedis =
+    config.CACHE_BACKEND === 'redis' || (config.CACHE_BACKEND === 'auto' && redisConfigured(config));
+  let redis: RedisConnection | undefined;
+  let cache: CacheBackend;
+  if (useRedis) {
+    redis = await connectRedis(config, logger);
+    const { RedisCacheBackend } = await import('./backends/redis-backend.js');
+    const db = config.REDIS_URL
+      ? Number(new URL(config.REDIS_URL).pathname.slice(1) || '0')
+      : config.REDIS_DB;
+    cache = new RedisCacheBackend(redis.client, config.CACHE_NAMESPACE, redis.location, db);
+  } else {
+    cache = new FileCacheBackend(config.CACHE_DATA_DIR ?? defaultDataDir(), config.CACHE_NAMESPACE);
+  }
+  logger.info({ backend: cache.kind, location: cache.location, namespace: cache.namespace }, 'cache opened');
+  return {
+    config,
+    logger,
+    cache,
+    mapError(error) {
+      if (error instanceof NotAnIntegerError) {
+        return ToolError.validation(
+          error.message,
+          'cache_incr and cache_decr work only on integer values (set one with a number).',
+        );
+      }
+      return redis?.toToolError(error);
+    },
+    async check(): Promise<CheckResult[]> {
+      if (redis) {
+        const h = await redis.health();
+        return [{ name: 'redis backend', ok: h.ok, detail: h.detail }];
+      }
+      try {
+        const ms = await cache.ping();
+        return [{ name: 'file backend', ok: true, detail: `${cache.location} readable (${ms} ms)` }];
+      } catch (error) {
+        return [
+          { name: 'file backend', ok: false, detail: `${cache.location}: ${(error as Error).message}` },
+        ];
+      }
+    },
+    async dispose() {
+      await cache.close();
+      await redis?.close();
+    },
+  };
+}
