@@ -25,8 +25,8 @@ export interface CacheBackend {
     value: string,
     options: { ttlMs?: number | undefined; condition: SetCondition },
   ): Promise<boolean>;
-  /** The value and its remaining TTL (null: no expiry), or null when the key is missing. */
-  get(key: string): Promise<{ value: string; ttlMs: number | null } | null>;
+  /** The value and, when asked, its remaining TTL (null: no expiry), or null when the key is missing. */
+  get(key: string, withTtl?: boolean): Promise<{ value: string; ttlMs: number | null } | null>;
   /** How many of the keys existed and were deleted. */
   delete(keys: readonly string[]): Promise<number>;
   /** How many of the keys exist (a key listed twice counts twice). */

@@ -50,7 +50,11 @@ export class RedisCacheBackend implements CacheBackend {
     return reply === 'OK';
   }
 
-  async get(key: string) {
+  async get(key: string, withTtl = false) {
+    if (!withTtl) {
+      const value = await this.redis.get(this.k(key));
+      return value === null ? null : { value, ttlMs: null };
+    }
     const results = await this.redis.multi().get(this.k(key)).pttl(this.k(key)).exec();
     const value = results?.[0]?.[1] as string | null;
     const ttl = results?.[1]?.[1] as number;

@@ -91,7 +91,7 @@ export const cacheGet = tool({
   }),
   annotations: { readOnlyHint: true, openWorldHint: false },
   async handler({ key, include_ttl }, { deps }) {
-    const item = await deps.cache.get(key);
+    const item = await deps.cache.get(key, include_ttl);
     if (!item) return { key, found: false, value: null, ...(include_ttl ? { ttl: null } : {}) };
     return {
       key,
