@@ -4,6 +4,8 @@ export type { ConnectedClient, ToolOutcome } from './client.js';
 export { spawnStdioServer } from './stdio.js';
 export type { SpawnOptions, SpawnedServer } from './stdio.js';
 export { startRedis } from './redis.js';
+export { startRedisCluster } from './redis-cluster.js';
+export type { RedisClusterInstance } from './redis-cluster.js';
 export type { RedisOptions, RedisInstance } from './redis.js';
 export { startFakeHttpServer, sendJson } from './http.js';
 export type { FakeHttpServer, FakeHandler, RecordedRequest } from './http.js';
