@@ -1,27 +1,45 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startRedis, type RedisInstance } from '@org/mcp-core/testing';
-import { Redis } from 'ioredis';
+import {
+  startRedis,
+  startRedisCluster,
+  type RedisClusterInstance,
+  type RedisInstance,
+} from '@org/mcp-core/testing';
+import { Cluster, Redis } from 'ioredis';
 import { globToRegExp, NotAnIntegerError, type CacheBackend } from './backend.js';
 import { FileCacheBackend } from './file-backend.js';
 import { RedisCacheBackend } from './redis-backend.js';
 
 let redis: RedisInstance;
+let cluster: RedisClusterInstance;
+let clusterClient: Cluster;
 const clients: Redis[] = [];
 beforeAll(async () => {
   redis = await startRedis();
+  cluster = await startRedisCluster(3);
+  clusterClient = new Cluster(cluster.nodes);
 });
 afterAll(async () => {
   for (const c of clients) c.disconnect();
+  clusterClient?.disconnect();
   await redis?.close();
+  await cluster?.close();
 });
 
 let db = 0;
 type Make = (
   namespace: string,
 ) => Promise<{ backend: CacheBackend; sibling: (namespace: string) => CacheBackend }>;
-const makers: Record<'file' | 'redis', Make> = {
+let clusterRound = 0;
+const makers: Record<'file' | 'redis' | 'redis cluster', Make> = {
+  async 'redis cluster'(namespace) {
+    // Fresh namespaces per case instead of flushing the cluster.
+    const round = ++clusterRound;
+    const make = (ns: string) => new RedisCacheBackend(clusterClient, `t${round}${ns}`, 'cluster', 0);
+    return { backend: make(namespace), sibling: make };
+  },
   async file(namespace) {
     const dir = mkdtempSync(join(tmpdir(), 'cache-backend-'));
     return { backend: new FileCacheBackend(dir, namespace), sibling: (ns) => new FileCacheBackend(dir, ns) };
@@ -40,7 +58,7 @@ const makers: Record<'file' | 'redis', Make> = {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe.each(['file', 'redis'] as const)('%s cache backend contract', (kind) => {
+describe.each(['file', 'redis', 'redis cluster'] as const)('%s cache backend contract', (kind) => {
   let backend: CacheBackend;
   let sibling: (namespace: string) => CacheBackend;
   beforeEach(async () => {

@@ -1,3 +1,4 @@
+import calculateSlot from 'cluster-key-slot';
 import type { Cluster, Redis } from 'ioredis';
 import { escapeGlob, NotAnIntegerError, type CacheBackend, type SetCondition } from './backend.js';
 
@@ -16,11 +17,13 @@ type Client = (Redis | Cluster) & {
 /**
  * The cache on Redis: every key is `namespace + key`; listing uses SCAN with the namespace as a
  * literal prefix of the pattern; bulk operations are pipelined (`mset` is one MULTI/EXEC round
- * trip, atomic on a single Redis; on Redis Cluster keys must share a hash tag for that).
+ * trip, atomic on a single Redis). On Redis Cluster, multi-key commands are split per key (sent
+ * together) and `mset` runs one MULTI/EXEC per hash slot (atomic per slot); SCAN, flush and info
+ * walk every master in turn.
  */
 export class RedisCacheBackend implements CacheBackend {
   readonly kind = 'redis' as const;
-  private readonly redis: Client;
+  private readonly redis: Redis | Cluster;
 
   constructor(
     redis: Redis | Cluster,
@@ -35,6 +38,21 @@ export class RedisCacheBackend implements CacheBackend {
 
   private k(key: string): string {
     return this.namespace + key;
+  }
+
+  private get cluster(): Cluster | undefined {
+    return (this.redis as Cluster).isCluster ? (this.redis as Cluster) : undefined;
+  }
+
+  /** The masters of a cluster in a stable order, or the one standalone client. */
+  private nodes(): (Redis | Cluster)[] {
+    const cluster = this.cluster;
+    if (!cluster) return [this.redis];
+    return cluster
+      .nodes('master')
+      .sort((a, b) =>
+        `${a.options.host}:${a.options.port}` < `${b.options.host}:${b.options.port}` ? -1 : 1,
+      );
   }
 
   async set(
@@ -63,11 +81,16 @@ export class RedisCacheBackend implements CacheBackend {
   }
 
   async delete(keys: readonly string[]) {
-    return this.redis.del(...keys.map((k) => this.k(k)));
+    if (!this.cluster) return this.redis.del(...keys.map((k) => this.k(k)));
+    const unique = [...new Set(keys)];
+    const counts = await Promise.all(unique.map((k) => this.redis.del(this.k(k))));
+    return counts.reduce((a, b) => a + b, 0);
   }
 
   async exists(keys: readonly string[]) {
-    return this.redis.exists(...keys.map((k) => this.k(k)));
+    if (!this.cluster) return this.redis.exists(...keys.map((k) => this.k(k)));
+    const counts = await Promise.all(keys.map((k) => this.redis.exists(this.k(k))));
+    return counts.reduce((a, b) => a + b, 0);
   }
 
   async expire(key: string, ttlMs: number) {
@@ -79,29 +102,45 @@ export class RedisCacheBackend implements CacheBackend {
   }
 
   async scan(cursor: string, match: string, count: number) {
-    const [next, keys] = await this.redis.scan(
-      cursor,
-      'MATCH',
-      escapeGlob(this.namespace) + match,
-      'COUNT',
-      count,
-    );
-    return { cursor: next, keys: keys.map((k) => k.slice(this.namespace.length)) };
+    const pattern = escapeGlob(this.namespace) + match;
+    if (!this.cluster) {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', count);
+      return { cursor: next, keys: keys.map((k) => k.slice(this.namespace.length)) };
+    }
+    // Cluster cursor: "c:<master index>:<that master's cursor>", masters in a stable order.
+    const nodes = this.nodes();
+    const [, index, nodeCursor] = /^c:(\d+):(\d+)$/.exec(cursor) ?? [null, '0', '0'];
+    const i = Number(index);
+    if (i >= nodes.length) return { cursor: '0', keys: [] };
+    const [next, keys] = await nodes[i]!.scan(nodeCursor!, 'MATCH', pattern, 'COUNT', count);
+    const following = next !== '0' ? `c:${i}:${next}` : i + 1 < nodes.length ? `c:${i + 1}:0` : '0';
+    return { cursor: following, keys: keys.map((k) => k.slice(this.namespace.length)) };
   }
 
   async mget(keys: readonly string[]) {
-    return this.redis.mget(...keys.map((k) => this.k(k)));
+    if (!this.cluster) return this.redis.mget(...keys.map((k) => this.k(k)));
+    return Promise.all(keys.map((k) => this.redis.get(this.k(k))));
   }
 
   async mset(entries: readonly (readonly [string, string])[], ttlMs?: number) {
-    const multi = this.redis.multi();
-    for (const [key, value] of entries) {
-      if (ttlMs === undefined) multi.set(this.k(key), value);
-      else multi.set(this.k(key), value, 'PX', ttlMs);
+    // One MULTI/EXEC, or on a cluster one per hash slot (a transaction cannot span slots).
+    const groups = new Map<number, (readonly [string, string])[]>();
+    for (const entry of entries) {
+      const slot = this.cluster ? calculateSlot(this.k(entry[0])) : 0;
+      groups.set(slot, [...(groups.get(slot) ?? []), entry]);
     }
-    const results = await multi.exec();
-    const failed = results?.find(([error]) => error);
-    if (failed?.[0]) throw failed[0];
+    await Promise.all(
+      [...groups.values()].map(async (group) => {
+        const multi = this.redis.multi();
+        for (const [key, value] of group) {
+          if (ttlMs === undefined) multi.set(this.k(key), value);
+          else multi.set(this.k(key), value, 'PX', ttlMs);
+        }
+        const results = await multi.exec();
+        const failed = results?.find(([error]) => error);
+        if (failed?.[0]) throw failed[0];
+      }),
+    );
   }
 
   async incrBy(key: string, amount: number) {
@@ -115,31 +154,35 @@ export class RedisCacheBackend implements CacheBackend {
   }
 
   async flush() {
-    let cursor = '0';
     let deleted = 0;
     const match = `${escapeGlob(this.namespace)}*`;
-    do {
-      const [next, n] = await this.redis.cacheFlushStep(cursor, match);
-      cursor = String(next);
-      deleted += Number(n);
-    } while (cursor !== '0');
+    for (const node of this.nodes()) {
+      let cursor = '0';
+      do {
+        const [next, n] = (await node.eval(FLUSH_STEP, 0, cursor, match)) as [string, number];
+        cursor = String(next);
+        deleted += Number(n);
+      } while (cursor !== '0');
+    }
     return deleted;
   }
 
   async info() {
-    let cursor = '0';
     const keys: string[] = [];
-    do {
-      const [next, batch] = await this.redis.scan(
-        cursor,
-        'MATCH',
-        `${escapeGlob(this.namespace)}*`,
-        'COUNT',
-        1000,
-      );
-      cursor = next;
-      keys.push(...batch);
-    } while (cursor !== '0' && keys.length < 100_000);
+    for (const node of this.nodes()) {
+      let cursor = '0';
+      do {
+        const [next, batch] = await node.scan(
+          cursor,
+          'MATCH',
+          `${escapeGlob(this.namespace)}*`,
+          'COUNT',
+          1000,
+        );
+        cursor = next;
+        keys.push(...batch);
+      } while (cursor !== '0' && keys.length < 100_000);
+    }
     // Memory of up to 1,000 keys, extrapolated to the namespace.
     const sample = keys.slice(0, 1000);
     const usages = await Promise.all(
@@ -147,8 +190,10 @@ export class RedisCacheBackend implements CacheBackend {
     );
     const sampled = usages.reduce<number>((sum, u) => sum + (u ?? 0), 0);
     const memory = sample.length === 0 ? 0 : Math.round((sampled / sample.length) * keys.length);
-    const server = await this.redis.info('server');
-    const memoryInfo = await this.redis.info('memory');
+    const nodes = this.nodes();
+    const server = await nodes[0]!.info('server');
+    const memoryInfo = await nodes[0]!.info('memory');
+    const dbsizes = await Promise.all(nodes.map((n) => n.dbsize()));
     const field = (text: string, name: string) =>
       text.match(new RegExp(`^${name}:(.*)$`, 'm'))?.[1]?.trim() ?? '';
     return {
@@ -159,7 +204,8 @@ export class RedisCacheBackend implements CacheBackend {
         redis_version: field(server, 'redis_version'),
         uptime_in_days: Number(field(server, 'uptime_in_days') || 0),
         used_memory_human: field(memoryInfo, 'used_memory_human'),
-        database_keys: Number(await this.redis.dbsize()),
+        database_keys: dbsizes.reduce((a, b) => a + Number(b), 0),
+        ...(this.cluster ? { cluster_masters: nodes.length } : {}),
         ...(keys.length >= 100_000 ? { note: 'key count stopped at 100,000' } : {}),
       },
     };

@@ -326,7 +326,7 @@ export const cacheScan = tool({
   output: z.object({ cursor: z.string(), keys: z.array(z.string()), complete: z.boolean() }),
   annotations: { readOnlyHint: true, openWorldHint: false },
   async handler({ cursor, match, count }, { deps }) {
-    if (!/^(\d+|k:[A-Za-z0-9_-]+)$/.test(cursor))
+    if (!/^(\d+|k:[A-Za-z0-9_-]+|c:\d+:\d+)$/.test(cursor))
       throw ToolError.validation('cursor must be "0" or a cursor returned by a previous cache_scan');
     const step = await deps.cache.scan(cursor, match, count);
     return { cursor: step.cursor, keys: step.keys, complete: step.cursor === '0' };
