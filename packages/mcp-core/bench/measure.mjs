@@ -10,7 +10,7 @@ export function percentile(values, p) {
 }
 
 /** Times `runs` sequential calls of a tool (after `warmup` untimed ones); returns p50/p99 in ms. */
-export async function timeCalls(client, name, args, { runs = 300, warmup = 30 } = {}) {
+export async function timeCalls(client, name, args, { runs = 300, warmup = 300 } = {}) {
   const samples = [];
   for (let i = 0; i < warmup + runs; i++) {
     const a = typeof args === 'function' ? args(i) : args;
