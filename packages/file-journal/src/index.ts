@@ -13,7 +13,6 @@ import {
   writeSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
-import lockfile from 'proper-lockfile';
 
 /** How a journal's owner keeps its in-memory state. */
 export interface JournalState<E> {
@@ -111,6 +110,8 @@ export class Journal<E> {
    * it returns. Whatever `write` throws propagates after the lock is released.
    */
   async write<T>(write: (append: (entry: E) => void) => T): Promise<T> {
+    // Loaded on the first write only: readers never need it, and it costs start-up time.
+    const lockfile = (await import('proper-lockfile')).default;
     const release = await lockfile.lock(this.path, {
       realpath: false,
       stale: 10_000,

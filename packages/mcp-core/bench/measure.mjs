@@ -1,7 +1,18 @@
 // Shared measuring helpers for the stdio server benchmarks.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { spawnStdioServer } from '../dist/testing/index.js';
 
 export const bareServer = new URL('./bare-server.mjs', import.meta.url).pathname;
+
+/** The bare server bundled exactly as the server bins are (tools/scripts/bundle.mjs), for cold starts. */
+export async function bundledBareServer() {
+  const { bundle } = await import('../../../tools/scripts/bundle.mjs');
+  const outdir = join(mkdtempSync(join(tmpdir(), 'bare-bundle-')), 'bundle');
+  await bundle(bareServer, outdir);
+  return join(outdir, 'bare-server.js');
+}
 
 /** Percentile of a sorted copy (nearest rank). */
 export function percentile(values, p) {

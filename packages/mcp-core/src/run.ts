@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { z } from 'zod';
@@ -45,13 +45,21 @@ export function toolFilterFromConfig(config: CoreConfig): ToolFilter {
   };
 }
 
-/** Reads `name` and `version` from the package.json one level above the calling module. */
+/**
+ * Reads `name` and `version` from the nearest package.json above the calling module, so it works
+ * from `src/`, from `dist/` and from a bundle in `dist/bundle/`.
+ */
 export function readPackageInfo(moduleUrl: string): { name: string; version: string } {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', moduleUrl), 'utf8')) as {
-    name: string;
-    version: string;
-  };
-  return { name: pkg.name, version: pkg.version };
+  let dir = new URL('./', moduleUrl);
+  for (let depth = 0; depth < 5; depth++) {
+    const candidate = new URL('package.json', dir);
+    if (existsSync(candidate)) {
+      const pkg = JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name && pkg.version) return { name: pkg.name, version: pkg.version };
+    }
+    dir = new URL('../', dir);
+  }
+  throw new Error(`no package.json with a name and version above ${moduleUrl}`);
 }
 
 export interface RunOptions {

@@ -6,9 +6,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bareServer, coldStart, spawnStdioServer, timeCalls } from '../../mcp-core/bench/measure.mjs';
+import {
+  bareServer,
+  bundledBareServer,
+  coldStart,
+  spawnStdioServer,
+  timeCalls,
+} from '../../mcp-core/bench/measure.mjs';
 
-const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const bin = fileURLToPath(new URL('../dist/bundle/bin.js', import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 300);
 const redisUrl = process.env.BENCH_REDIS_URL;
 
@@ -106,11 +112,13 @@ tiny.cleanup();
 large.cleanup();
 
 const { env: coldEnv, cleanup } = storeEnv('cold');
-const bareCold = await coldStart(process.execPath, [bareServer], env);
+const bareBundle = await bundledBareServer();
+const bareCold = await coldStart(process.execPath, [bareBundle], env);
 const agentCold = await coldStart(process.execPath, [bin], { ...env, ...coldEnv });
-const bareCold2 = await coldStart(process.execPath, [bareServer], env);
+const bareCold2 = await coldStart(process.execPath, [bareBundle], env);
+const bareUnbundled = await coldStart(process.execPath, [bareServer], env);
 cleanup();
 const bareColdMs = (bareCold + bareCold2) / 2;
 console.log(
-  `cold start (spawn to initialize), median of 10: bare ${bareColdMs.toFixed(1)} ms, goal-agent ${agentCold.toFixed(1)} ms, ratio ${(agentCold / bareColdMs).toFixed(2)}`,
+  `cold start (spawn to initialize), median of 10: bare SDK server bundled the same way ${bareColdMs.toFixed(1)} ms, goal-agent bundle ${agentCold.toFixed(1)} ms, ratio ${(agentCold / bareColdMs).toFixed(2)} (unbundled bare SDK server: ${bareUnbundled.toFixed(1)} ms)`,
 );

@@ -11,7 +11,7 @@ import {
   type SpawnedServer,
 } from '@org/mcp-core/testing';
 
-const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const bin = fileURLToPath(new URL('../dist/bundle/bin.js', import.meta.url));
 const baseEnv = { PATH: process.env['PATH'], MCP_LOG_LEVEL: 'warn' };
 
 async function spawn(env: Record<string, string | undefined>): Promise<SpawnedServer> {

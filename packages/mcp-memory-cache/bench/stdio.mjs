@@ -18,7 +18,7 @@ import {
 } from '../../mcp-core/bench/measure.mjs';
 import { startRedis } from '../../mcp-core/dist/testing/index.js';
 
-const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const bin = fileURLToPath(new URL('../dist/bundle/bin.js', import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 500);
 const privateRedis = process.env.BENCH_REDIS_URL ? undefined : await startRedis();
 const redisUrl = process.env.BENCH_REDIS_URL ?? privateRedis.url;
@@ -87,14 +87,16 @@ console.log(
 await Promise.all([bare.close(), ours.close(), ref.close()]);
 probe.disconnect();
 
-const bareCold = await coldStart(process.execPath, [bareServer], env);
+const bareBundle = await bundledBareServer();
+const bareCold = await coldStart(process.execPath, [bareBundle], env);
 const oursCold = await coldStart(process.execPath, [bin], { ...env, REDIS_URL: redisUrl });
 const dir = mkdtempSync(join(tmpdir(), 'cache-cold-'));
 const fileCold = await coldStart(process.execPath, [bin], { ...env, CACHE_DATA_DIR: dir });
-const bareCold2 = await coldStart(process.execPath, [bareServer], env);
+const bareCold2 = await coldStart(process.execPath, [bareBundle], env);
+const refCold = await coldStart(process.execPath, [refBin, redisUrl], env);
 const b = (bareCold + bareCold2) / 2;
 console.log(
-  `cold start median of 10: bare ${b.toFixed(1)} ms, ours on redis ${oursCold.toFixed(1)} ms (${(oursCold / b).toFixed(2)}x), ours on file ${fileCold.toFixed(1)} ms (${(fileCold / b).toFixed(2)}x)`,
+  `cold start median of 10: bare SDK server bundled the same way ${b.toFixed(1)} ms, ours on redis ${oursCold.toFixed(1)} ms (${(oursCold / b).toFixed(2)}x), ours on file ${fileCold.toFixed(1)} ms (${(fileCold / b).toFixed(2)}x), reference server ${refCold.toFixed(1)} ms`,
 );
 rmSync(dir, { recursive: true, force: true });
 rmSync(refDir, { recursive: true, force: true });

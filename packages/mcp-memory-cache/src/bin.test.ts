@@ -11,7 +11,7 @@ import {
   type SpawnedServer,
 } from '@org/mcp-core/testing';
 
-const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const bin = fileURLToPath(new URL('../dist/bundle/bin.js', import.meta.url));
 const spawn = (env: Record<string, string>): Promise<SpawnedServer> =>
   spawnStdioServer({ command: process.execPath, args: [bin], env: { PATH: process.env['PATH'], ...env } });
 

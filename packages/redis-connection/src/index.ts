@@ -103,7 +103,9 @@ export interface RedisConnection {
  */
 export async function connectRedis(env: RedisEnv, logger: Logger): Promise<RedisConnection> {
   const { options, location } = redisOptions(env);
-  const { Cluster, Redis } = await import('ioredis');
+  // ioredis is CommonJS: take its exports object whether it arrives as the namespace or as `default` (bundled).
+  const mod = await import('ioredis');
+  const { Cluster, Redis } = ((mod as { default?: unknown }).default ?? mod) as typeof mod;
   const client: Redis | Cluster = env.REDIS_CLUSTER
     ? new Cluster([{ host: options.host!, port: options.port! }], {
         lazyConnect: true,

@@ -32,7 +32,8 @@ describe('server generator', () => {
     }
     const pkg = readJson(tree, 'packages/mcp-thing/package.json');
     expect(pkg.name).toBe('@org/mcp-thing');
-    expect(pkg.bin).toEqual({ 'mcp-thing': './dist/bin.js' });
+    expect(pkg.bin).toEqual({ 'mcp-thing': './dist/bundle/bin.js' });
+    expect(pkg.nx.targets.test.dependsOn).toContain('bundle');
     expect(pkg.engines.node).toBe('>=20');
     expect(pkg.nx.tags).toEqual(['type:server']);
     expect(pkg.dependencies['@org/mcp-core']).toBe('workspace:^');
