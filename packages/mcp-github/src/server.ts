@@ -1,0 +1,21 @@
+import { createMcpServer, toolFilterFromConfig, type Logger, type McpServer } from '@org/mcp-core';
+import { packageInfo, type Config } from './config.js';
+import type { Deps } from './deps.js';
+import { tools } from './tools/index.js';
+
+/** Builds the server with the tools the configuration enables. Does no I/O. */
+export function createServer(deps: Deps, config: Config, logger: Logger): McpServer {
+  return createMcpServer({
+    name: packageInfo.name,
+    version: packageInfo.version,
+    instructions:
+      'GitHub for Claude: repositories, files, branches, atomic multi-file commits, issues and pull requests, with a repository allowlist and read-only mode.',
+    tools,
+    deps,
+    logger,
+    filter: toolFilterFromConfig(config),
+    outputBudget: config.MCP_MAX_OUTPUT_CHARS,
+    maxInputChars: 60_000_000,
+    mapError: deps.mapError,
+  });
+}

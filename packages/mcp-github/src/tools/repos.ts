@@ -1,0 +1,433 @@
+import { defineTool, jsonish, pageInfoShape, paginate, ToolError, z } from '@org/mcp-core';
+import type { Deps } from '../deps.js';
+import { allowedBy, repoRef } from '../github.js';
+import { BranchName, Cursor, decodeText, githubPage, Limit, notAFile, RepoName, RepoPath, repoAndBranch } from './shared.js';
+
+const tool = defineTool<Deps>();
+
+interface RawRepo {
+  name: string;
+  full_name: string;
+  html_url: string;
+  description?: string | null;
+  private: boolean;
+  language?: string | null;
+  stargazers_count?: number;
+  forks_count?: number;
+  open_issues_count?: number;
+  default_branch?: string;
+  created_at?: string | null;
+  updated_at?: string | null;
+}
+
+const Repository = z.object({
+  name: z.string(),
+  full_name: z.string(),
+  url: z.string(),
+  description: z.string().nullable(),
+  private: z.boolean(),
+  language: z.string().nullable(),
+  stars: z.number(),
+  forks: z.number(),
+  open_issues: z.number(),
+  default_branch: z.string(),
+  created_at: z.string().nullable(),
+  updated_at: z.string().nullable(),
+});
+
+export const listRepositories = tool({
+  name: 'list_repositories',
+  toolset: 'repos',
+  title: 'List repositories',
+  description:
+    "Repositories of the authenticated user (private ones included), or a user's public repositories; only those GITHUB_ALLOWED_REPOS permits. Paged with limit and cursor.",
+  input: z.object({
+    username: z.string().min(1).max(100).nullable().optional().describe('Another user; omit for your own repositories'),
+    sort: z.enum(['created', 'updated', 'pushed', 'full_name']).default('updated'),
+    limit: Limit(20),
+    cursor: Cursor,
+  }),
+  output: z.object({ repositories: z.array(Repository), ...pageInfoShape }),
+  annotations: { readOnlyHint: true, openWorldHint: true },
+  async handler({ username, sort, limit, cursor }, { deps, outputBudget, signal }) {
+    const page = await githubPage(
+      (p, perPage) =>
+        (username
+          ? deps.github.request('GET /users/{username}/repos', { username, sort, per_page: perPage, page: p, request: { signal } })
+          : deps.github.request('GET /user/repos', { sort, per_page: perPage, page: p, request: { signal } })) as Promise<{
+          data: RawRepo[];
+          headers: { link?: string };
+        }>,
+      {
+        limit,
+        cursor,
+        budget: outputBudget,
+        map: (r: RawRepo) =>
+          allowedBy(deps.config.GITHUB_ALLOWED_REPOS, r.full_name)
+            ? {
+                name: r.name,
+                full_name: r.full_name,
+                url: r.html_url,
+                description: r.description ?? null,
+                private: r.private,
+                language: r.language ?? null,
+                stars: r.stargazers_count ?? 0,
+                forks: r.forks_count ?? 0,
+                open_issues: r.open_issues_count ?? 0,
+                default_branch: r.default_branch ?? 'main',
+                created_at: r.created_at ?? null,
+                updated_at: r.updated_at ?? null,
+              }
+            : undefined,
+      },
+    );
+    return { repositories: page.items, truncated: page.truncated, ...(page.next_cursor ? { next_cursor: page.next_cursor } : {}) };
+  },
+});
+
+export const getFileContent = tool({
+  name: 'get_file_content',
+  toolset: 'repos',
+  title: 'Get file content',
+  description:
+    'A file of a repository at a branch, tag or commit (default: the default branch). Text comes back decoded, from offset, at most max_chars characters (truncated says if more remain); a binary file comes back as binary: true with its size and download URL, never as garbage.',
+  input: z.object({
+    repo_name: RepoName,
+    file_path: RepoPath,
+    branch: z.string().min(1).max(250).nullable().optional().describe('Branch, tag or commit SHA'),
+    offset: z.number().int().min(0).default(0).describe('First character to return'),
+    max_chars: z.number().int().min(1).max(1_000_000).optional().describe('At most this many characters (default: the output budget)'),
+  }),
+  output: z.object({
+    path: z.string(),
+    ref: z.string(),
+    sha: z.string(),
+    size: z.number(),
+    url: z.string().nullable(),
+    binary: z.boolean(),
+    content: z.string().optional(),
+    offset: z.number().optional(),
+    truncated: z.boolean(),
+    download_url: z.string().nullable(),
+  }),
+  annotations: { readOnlyHint: true, openWorldHint: true },
+  async handler({ repo_name, file_path, branch, offset, max_chars }, { deps, outputBudget, signal }) {
+    const ref = await repoAndBranch(deps, repo_name, branch);
+    const { data } = await deps.github.request('GET /repos/{owner}/{repo}/contents/{path}', { owner: ref.owner, repo: ref.repo, path: file_path, ref: ref.branch, request: { signal } });
+    if (Array.isArray(data) || data.type !== 'file') throw notAFile(file_path);
+    let base64 = 'content' in data && typeof data.content === 'string' ? data.content : '';
+    if (data.size > 0 && base64.replace(/\s/g, '') === '') {
+      // Files over 1 MB come without content from the contents API; the blob API has them.
+      const blob = await deps.github.request('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', { owner: ref.owner, repo: ref.repo, file_sha: data.sha, request: { signal } });
+      base64 = blob.data.content;
+    }
+    const common = { path: data.path, ref: ref.branch, sha: data.sha, size: data.size, url: data.html_url ?? null, download_url: data.download_url ?? null };
+    const decoded = decodeText(base64);
+    if ('binary' in decoded) return { ...common, binary: true, truncated: false };
+    const limit = max_chars ?? Math.max(1000, outputBudget - 1000);
+    const content = decoded.text.slice(offset, offset + limit);
+    return { ...common, binary: false, content, offset, truncated: offset + limit < decoded.text.length };
+  },
+  render(out) {
+    return out.binary ? JSON.stringify(out) : `${out.path}@${out.ref} (${out.size} bytes${out.truncated ? ', truncated' : ''}):\n${out.content}`;
+  },
+});
+
+export const getDirectoryTree = tool({
+  name: 'get_directory_tree',
+  toolset: 'repos',
+  title: 'Get directory tree',
+  description:
+    'Files and directories under a path, in one request (the git trees API), at most max_depth levels deep (default 1; recursive true means unlimited) and at most limit entries per call, with a cursor. GitHub itself stops at 100,000 entries (github_truncated).',
+  input: z.object({
+    repo_name: RepoName,
+    path: z.string().max(4096).default('').describe('Directory to list; empty for the root'),
+    branch: z.string().min(1).max(250).nullable().optional(),
+    recursive: z.boolean().default(false).describe('All levels below path (same as a large max_depth)'),
+    max_depth: z.number().int().min(1).max(100).optional(),
+    limit: z.number().int().min(1).max(5000).default(500),
+    cursor: Cursor,
+  }),
+  output: z.object({
+    entries: z.array(z.object({ path: z.string(), name: z.string(), type: z.enum(['file', 'dir', 'submodule', 'symlink']), size: z.number().nullable(), sha: z.string() })),
+    total: z.number(),
+    github_truncated: z.boolean(),
+    ...pageInfoShape,
+  }),
+  annotations: { readOnlyHint: true, openWorldHint: true },
+  async handler({ repo_name, path, branch, recursive, max_depth, limit, cursor }, { deps, outputBudget, signal }) {
+    const ref = await repoAndBranch(deps, repo_name, branch);
+    const { data } = await deps.github.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { owner: ref.owner, repo: ref.repo, tree_sha: ref.branch, recursive: '1', request: { signal } });
+    const prefix = path.replace(/^\/+|\/+$/g, '');
+    const depth = recursive ? Infinity : (max_depth ?? 1);
+    const all = data.tree
+      .filter((e) => e.path !== undefined && (prefix === '' || e.path.startsWith(`${prefix}/`)))
+      .map((e) => ({ e, rel: prefix === '' ? e.path! : e.path!.slice(prefix.length + 1) }))
+      .filter(({ rel }) => rel.split('/').length <= depth)
+      .map(({ e }) => ({
+        path: e.path!,
+        name: e.path!.split('/').pop()!,
+        type: e.type === 'tree' ? ('dir' as const) : e.type === 'commit' ? ('submodule' as const) : e.mode === '120000' ? ('symlink' as const) : ('file' as const),
+        size: e.size ?? null,
+        sha: e.sha!,
+      }));
+    if (prefix !== '' && all.length === 0 && !data.tree.some((e) => e.path === prefix && e.type === 'tree')) {
+      throw ToolError.notFound(`${prefix} is not a directory on ${ref.branch}`);
+    }
+    const page = paginate(all, { cursor, limit, budget: outputBudget - 300 });
+    return { entries: page.items, total: all.length, github_truncated: data.truncated, truncated: page.truncated, ...(page.next_cursor ? { next_cursor: page.next_cursor } : {}) };
+  },
+});
+
+export const listBranches = tool({
+  name: 'list_branches',
+  toolset: 'repos',
+  title: 'List branches',
+  description: 'Branches of a repository with their head commit and protection; paged.',
+  input: z.object({ repo_name: RepoName, limit: Limit(30), cursor: Cursor }),
+  output: z.object({ branches: z.array(z.object({ name: z.string(), protected: z.boolean(), commit_sha: z.string() })), ...pageInfoShape }),
+  annotations: { readOnlyHint: true, openWorldHint: true },
+  async handler({ repo_name, limit, cursor }, { deps, outputBudget, signal }) {
+    const ref = repoRef(repo_name, deps.config);
+    const page = await githubPage((p, perPage) => deps.github.request('GET /repos/{owner}/{repo}/branches', { ...ref, per_page: perPage, page: p, request: { signal } }), {
+      limit,
+      cursor,
+      budget: outputBudget,
+      map: (b) => ({ name: b.name, protected: b.protected, commit_sha: b.commit.sha }),
+    });
+    return { branches: page.items, truncated: page.truncated, ...(page.next_cursor ? { next_cursor: page.next_cursor } : {}) };
+  },
+});
+
+export const getBranchInfo = tool({
+  name: 'get_branch_info',
+  toolset: 'repos',
+  title: 'Get branch info',
+  description: 'A branch: protection and its head commit (sha, message, author, date). Says whether the repository or the branch is missing.',
+  input: z.object({ repo_name: RepoName, branch_name: z.string().min(1).max(250) }),
+  output: z.object({
+    name: z.string(),
+    protected: z.boolean(),
+    commit: z.object({ sha: z.string(), url: z.string(), message: z.string(), author: z.string().nullable(), date: z.string().nullable() }),
+  }),
+  annotations: { readOnlyHint: true, openWorldHint: true },
+  async handler({ repo_name, branch_name }, { deps, signal, }) {
+    const ref = repoRef(repo_name, deps.config);
+    try {
+      const { data } = await deps.github.request('GET /repos/{owner}/{repo}/branches/{branch}', { ...ref, branch: branch_name, request: { signal } });
+      return {
+        name: data.name,
+        protected: data.protected,
+        commit: {
+          sha: data.commit.sha,
+          url: data.commit.html_url,
+          message: data.commit.commit.message,
+          author: data.commit.commit.author?.name ?? null,
+          date: data.commit.commit.author?.date ?? null,
+        },
+      };
+    } catch (error) {
+      if ((error as { status?: number }).status !== 404) throw error;
+      // Tell a missing branch from a missing (or invisible) repository.
+      await deps.github.request('GET /repos/{owner}/{repo}', { ...ref, request: { signal } });
+      throw ToolError.notFound(`Branch "${branch_name}" not found in ${ref.owner}/${ref.repo}`, 'list_branches shows the branches.');
+    }
+  },
+});
+
+export const createBranch = tool({
+  name: 'create_branch',
+  toolset: 'repos',
+  title: 'Create branch',
+  description: 'Creates a branch from the head of source_branch (default: the default branch). An existing branch is a conflict error.',
+  input: z.object({ repo_name: RepoName, branch_name: BranchName, source_branch: z.string().min(1).max(250).nullable().optional() }),
+  output: z.object({ success: z.literal(true), branch_name: z.string(), source_branch: z.string(), sha: z.string(), ref: z.string() }),
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  async handler({ repo_name, branch_name, source_branch }, { deps, signal }) {
+    const ref = await repoAndBranch(deps, repo_name, source_branch);
+    const { data: source } = await deps.github.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { owner: ref.owner, repo: ref.repo, ref: `heads/${ref.branch}`, request: { signal } });
+    try {
+      const { data } = await deps.github.request('POST /repos/{owner}/{repo}/git/refs', { owner: ref.owner, repo: ref.repo, ref: `refs/heads/${branch_name}`, sha: source.object.sha, request: { signal } });
+      return { success: true as const, branch_name, source_branch: ref.branch, sha: data.object.sha, ref: data.ref };
+    } catch (error) {
+      if ((error as { status?: number }).status === 422 && /already exists/i.test(JSON.stringify((error as { response?: { data?: unknown } }).response?.data ?? ''))) {
+        throw ToolError.conflict(`Branch "${branch_name}" already exists in ${ref.owner}/${ref.repo}`);
+      }
+      throw error;
+    }
+  },
+});
+
+const FileCommit = z.object({ sha: z.string(), message: z.string(), url: z.string() });
+
+export const createOrUpdateFile = tool({
+  name: 'create_or_update_file',
+  toolset: 'repos',
+  title: 'Create or update file',
+  description:
+    'Writes one file in one commit on a branch (default: GITHUB_DEFAULT_BRANCH or the default branch). Text content by default; encoding base64 for binary. sha of the current file is looked up when omitted; give it to refuse overwriting a newer version.',
+  input: z.object({
+    repo_name: RepoName,
+    file_path: RepoPath,
+    content: z.string().max(50_000_000),
+    commit_message: z.string().min(1).max(10_000),
+    branch: z.string().min(1).max(250).nullable().optional(),
+    sha: z.string().regex(/^[0-9a-f]{40}$/).nullable().optional().describe('Blob SHA of the file being replaced'),
+    encoding: z.enum(['utf-8', 'base64']).default('utf-8'),
+  }),
+  output: z.object({ success: z.literal(true), action: z.enum(['created', 'updated']), file_path: z.string(), branch: z.string(), commit: FileCommit, content: z.object({ sha: z.string(), url: z.string().nullable() }) }),
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+  async handler({ repo_name, file_path, content, commit_message, branch, sha, encoding }, { deps, signal }) {
+    const ref = await repoAndBranch(deps, repo_name, branch);
+    let current = sha ?? undefined;
+    if (!current) {
+      try {
+        const { data } = await deps.github.request('GET /repos/{owner}/{repo}/contents/{path}', { owner: ref.owner, repo: ref.repo, path: file_path, ref: ref.branch, request: { signal } });
+        if (Array.isArray(data) || data.type !== 'file') throw notAFile(file_path);
+        current = data.sha;
+      } catch (error) {
+        if ((error as { status?: number }).status !== 404) throw error;
+      }
+    }
+    const { data } = await deps.github.request('PUT /repos/{owner}/{repo}/contents/{path}', {
+      owner: ref.owner,
+      repo: ref.repo,
+      path: file_path,
+      message: commit_message,
+      content: encoding === 'base64' ? content : Buffer.from(content, 'utf8').toString('base64'),
+      branch: ref.branch,
+      ...(current ? { sha: current } : {}),
+      request: { signal },
+    });
+    return {
+      success: true as const,
+      action: current ? ('updated' as const) : ('created' as const),
+      file_path,
+      branch: ref.branch,
+      commit: { sha: data.commit.sha ?? '', message: data.commit.message ?? commit_message, url: data.commit.html_url ?? '' },
+      content: { sha: data.content?.sha ?? '', url: data.content?.html_url ?? null },
+    };
+  },
+});
+
+export const deleteFile = tool({
+  name: 'delete_file',
+  toolset: 'repos',
+  title: 'Delete file',
+  description: 'Deletes one file in one commit on a branch (default: GITHUB_DEFAULT_BRANCH or the default branch).',
+  input: z.object({
+    repo_name: RepoName,
+    file_path: RepoPath,
+    commit_message: z.string().min(1).max(10_000),
+    branch: z.string().min(1).max(250).nullable().optional(),
+    sha: z.string().regex(/^[0-9a-f]{40}$/).nullable().optional(),
+  }),
+  output: z.object({ success: z.literal(true), action: z.literal('deleted'), file_path: z.string(), branch: z.string(), commit: FileCommit }),
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+  async handler({ repo_name, file_path, commit_message, branch, sha }, { deps, signal }) {
+    const ref = await repoAndBranch(deps, repo_name, branch);
+    let current = sha ?? undefined;
+    if (!current) {
+      const { data } = await deps.github.request('GET /repos/{owner}/{repo}/contents/{path}', { owner: ref.owner, repo: ref.repo, path: file_path, ref: ref.branch, request: { signal } });
+      if (Array.isArray(data) || data.type !== 'file') throw notAFile(file_path);
+      current = data.sha;
+    }
+    const { data } = await deps.github.request('DELETE /repos/{owner}/{repo}/contents/{path}', { owner: ref.owner, repo: ref.repo, path: file_path, message: commit_message, sha: current, branch: ref.branch, request: { signal } });
+    return { success: true as const, action: 'deleted' as const, file_path, branch: ref.branch, commit: { sha: data.commit.sha ?? '', message: data.commit.message ?? commit_message, url: data.commit.html_url ?? '' } };
+  },
+});
+
+const FileChange = z
+  .object({
+    path: RepoPath,
+    content: z.string().max(50_000_000).optional().describe('New content (omit with delete)'),
+    encoding: z.enum(['utf-8', 'base64']).default('utf-8'),
+    mode: z.enum(['100644', '100755']).optional().describe('100755 makes the file executable (default: keep the current mode, else 100644)'),
+    delete: z.boolean().default(false),
+  })
+  .refine((f) => f.delete !== (f.content !== undefined), 'give content, or delete: true, not both');
+
+export const commitMultipleFiles = tool({
+  name: 'commit_multiple_files',
+  toolset: 'repos',
+  title: 'Commit several files',
+  description:
+    'One atomic commit of several changes (additions, updates, deletions, executable bit) through the git data API. A missing branch is created from base_branch (default: the default branch). Everything is checked before the first write (paths, duplicates, files to delete exist), so a bad request leaves nothing behind.',
+  input: z.object({
+    repo_name: RepoName,
+    branch: BranchName,
+    files: jsonish(z.array(FileChange).min(1).max(1000)).describe('[{path, content?, encoding?, mode?, delete?}], as an array or a JSON string of one'),
+    commit_message: z.string().min(1).max(10_000),
+    base_branch: z.string().min(1).max(250).nullable().optional(),
+  }),
+  output: z.object({
+    success: z.literal(true),
+    branch: z.string(),
+    branch_created: z.boolean(),
+    files_count: z.number(),
+    commit: z.object({ sha: z.string(), message: z.string(), url: z.string(), parent: z.string() }),
+  }),
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+  async handler({ repo_name, branch, files, commit_message, base_branch }, { deps, signal }) {
+    const ref = repoRef(repo_name, deps.config);
+    const gh = deps.github;
+    const paths = files.map((f) => f.path);
+    const dup = paths.find((p, i) => paths.indexOf(p) !== i);
+    if (dup) throw ToolError.validation(`${dup} is listed twice`);
+    // Reads only, until everything is known to be valid.
+    let head: string;
+    let created = false;
+    try {
+      head = (await gh.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { ...ref, ref: `heads/${branch}`, request: { signal } })).data.object.sha;
+    } catch (error) {
+      if ((error as { status?: number }).status !== 404) throw error;
+      const base = await repoAndBranch(deps, repo_name, base_branch);
+      head = (await gh.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { ...ref, ref: `heads/${base.branch}`, request: { signal } })).data.object.sha;
+      created = true;
+    }
+    const { data: commit } = await gh.request('GET /repos/{owner}/{repo}/git/commits/{commit_sha}', { ...ref, commit_sha: head, request: { signal } });
+    const { data: tree } = await gh.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { ...ref, tree_sha: commit.tree.sha, recursive: '1', request: { signal } });
+    const existing = new Map(tree.tree.filter((e) => e.type === 'blob').map((e) => [e.path!, e]));
+    const dirs = new Set(tree.tree.filter((e) => e.type === 'tree').map((e) => e.path!));
+    const problems: string[] = [];
+    for (const f of files) {
+      if (f.delete && !existing.has(f.path) && !tree.truncated) problems.push(`${f.path} does not exist on ${branch}, so it cannot be deleted`);
+      if (dirs.has(f.path)) problems.push(`${f.path} is a directory`);
+      if (f.encoding === 'base64' && f.content !== undefined && !/^[A-Za-z0-9+/\s]*={0,2}\s*$/.test(f.content)) problems.push(`${f.path}: content is not base64`);
+    }
+    if (problems.length > 0) throw ToolError.validation(`Nothing was committed: ${problems.join('; ')}`);
+    // Writes: blobs for binary content, one tree, one commit, then the branch ref.
+    const entries = [];
+    for (const f of files) {
+      const mode = f.mode ?? (existing.get(f.path)?.mode === '100755' ? '100755' : '100644');
+      if (f.delete) entries.push({ path: f.path, mode: '100644' as const, type: 'blob' as const, sha: null });
+      else if (f.encoding === 'base64') {
+        const { data: blob } = await gh.request('POST /repos/{owner}/{repo}/git/blobs', { ...ref, content: f.content!.replace(/\s/g, ''), encoding: 'base64', request: { signal } });
+        entries.push({ path: f.path, mode, type: 'blob' as const, sha: blob.sha });
+      } else entries.push({ path: f.path, mode, type: 'blob' as const, content: f.content! });
+    }
+    const { data: newTree } = await gh.request('POST /repos/{owner}/{repo}/git/trees', { ...ref, base_tree: commit.tree.sha, tree: entries, request: { signal } });
+    const { data: newCommit } = await gh.request('POST /repos/{owner}/{repo}/git/commits', { ...ref, message: commit_message, tree: newTree.sha, parents: [head], request: { signal } });
+    if (created) {
+      await gh.request('POST /repos/{owner}/{repo}/git/refs', { ...ref, ref: `refs/heads/${branch}`, sha: newCommit.sha, request: { signal } });
+    } else {
+      try {
+        await gh.request('PATCH /repos/{owner}/{repo}/git/refs/{ref}', { ...ref, ref: `heads/${branch}`, sha: newCommit.sha, force: false, request: { signal } });
+      } catch (error) {
+        if ((error as { status?: number }).status === 422) {
+          throw ToolError.conflict(`${branch} moved while committing; nothing was changed on it`, 'Retry: the commit is rebuilt on the new head.');
+        }
+        throw error;
+      }
+    }
+    return {
+      success: true as const,
+      branch,
+      branch_created: created,
+      files_count: files.length,
+      commit: { sha: newCommit.sha, message: newCommit.message, url: newCommit.html_url, parent: head },
+    };
+  },
+});
+
+export const repoTools = [listRepositories, getFileContent, getDirectoryTree, listBranches, getBranchInfo, createBranch, createOrUpdateFile, deleteFile, commitMultipleFiles];
