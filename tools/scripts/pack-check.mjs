@@ -17,6 +17,13 @@ const upstream =
   spawnSync('npm', ['config', 'get', 'registry'], { encoding: 'utf8' }).stdout.trim() ||
   'https://registry.npmjs.org/';
 const work = mkdtempSync(join(tmpdir(), 'pack-check-'));
+// Servers that cannot start without configuration get a placeholder; none of them calls out at start.
+const CHECK_ENV = {
+  '@org/mcp-github': {
+    GITHUB_PERSONAL_ACCESS_TOKEN: 'ghp_packcheckplaceholder000000000000000',
+    GITHUB_API_URL: 'http://127.0.0.1:9',
+  },
+};
 const log = (line) => process.stderr.write(`[pack-check] ${line}\n`);
 
 function must(command, args, options = {}) {
@@ -129,6 +136,7 @@ async function checkServer(name, nodeBinDir, registry, npmrc, label) {
     npm_config_update_notifier: 'false',
     npm_config_fund: 'false',
     npm_config_audit: 'false',
+    ...(CHECK_ENV[name] ?? {}),
   };
   const nodeVersion = must('node', ['--version'], { env, cwd }).trim();
   const started = Date.now();

@@ -1,27 +1,73 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { spawnStdioServer } from '@org/mcp-core/testing';
+import { callTool, spawnStdioServer } from '@org/mcp-core/testing';
+import { startFakeGitHub, type FakeGitHub } from './fake-github.fixture.js';
 
 const bin = fileURLToPath(new URL('../dist/bundle/bin.js', import.meta.url));
+let gh: FakeGitHub;
+beforeAll(async () => {
+  gh = await startFakeGitHub();
+  gh.addRepo('acme/api', { 'README.md': '# hi\n' });
+});
+afterAll(() => gh?.close());
 
-describe('the built bin over stdio', () => {
-  it('initializes, lists and calls tools, writes only protocol to stdout and exits 0 when stdin ends', async () => {
+// Asynchronous on purpose: a synchronous spawn would block the fake API living in this process.
+const run = (args: string[], env: Record<string, string>) =>
+  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      [bin, ...args],
+      { env: { PATH: process.env['PATH'] ?? '', ...env }, encoding: 'utf8', timeout: 20000 },
+      (error, stdout, stderr) =>
+        resolve({ status: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+
+describe('the built bin', () => {
+  it('--help lists the GitHub variables; a missing token is one clear startup error', async () => {
+    const help = await run(['--help'], {});
+    for (const name of [
+      'GITHUB_PERSONAL_ACCESS_TOKEN',
+      'GITHUB_API_URL',
+      'GITHUB_ALLOWED_REPOS',
+      'GITHUB_DEFAULT_BRANCH',
+    ])
+      expect(help.stdout).toContain(name);
+    const missing = await run([], {});
+    expect(missing.status).toBe(1);
+    expect(missing.stdout).toBe('');
+    expect(missing.stderr).toMatch(/GITHUB_PERSONAL_ACCESS_TOKEN: is required/);
+  });
+
+  it('--check authenticates against the API and never prints the token', async () => {
+    const ok = await run(['--check'], { GITHUB_PERSONAL_ACCESS_TOKEN: gh.token, GITHUB_API_URL: gh.url });
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toMatch(/ok {4}github: authenticated as me/);
+    const bad = await run(['--check'], {
+      GITHUB_PERSONAL_ACCESS_TOKEN: 'gho_wrongwrongwrong123',
+      GITHUB_API_URL: gh.url,
+    });
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toMatch(/FAIL {2}github: GitHub: Bad credentials/);
+    expect(bad.stdout + bad.stderr).not.toContain('gho_wrongwrongwrong123');
+  });
+
+  it('serves over stdio with nothing but protocol on stdout', async () => {
     const server = await spawnStdioServer({
       command: process.execPath,
       args: [bin],
-      env: { PATH: process.env['PATH'] },
+      env: {
+        PATH: process.env['PATH'],
+        GITHUB_PERSONAL_ACCESS_TOKEN: gh.token,
+        GITHUB_API_URL: gh.url,
+        MCP_LOG_LEVEL: 'debug',
+      },
     });
-    const { tools } = await server.client.listTools();
-    expect(tools.length).toBeGreaterThan(0);
-    const result = await server.client.callTool({ name: 'server_info', arguments: {} });
-    expect(result.isError).toBeFalsy();
+    expect(
+      await callTool(server.client, 'get_file_content', { repo_name: 'acme/api', file_path: 'README.md' }),
+    ).toMatchObject({ ok: true, data: { content: '# hi\n' } });
     expect(await server.close()).toBe(0);
     expect(server.nonProtocolLines).toEqual([]);
-  });
-
-  it('--help lists every environment variable', () => {
-    const help = execFileSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
-    expect(help).toContain('MCP_READ_ONLY');
-    expect(help).toContain('MCP_LOG_LEVEL');
+    expect(server.stderr()).not.toContain(gh.token);
   });
 });

@@ -11,7 +11,9 @@ export const ConfigSchema = CoreConfigSchema.extend({
       .trim()
       .min(1)
       .regex(/^\S+$/, 'must be a single token without spaces')
-      .describe('GitHub token: classic (ghp_), fine-grained (github_pat_), OAuth (gho_), app (ghu_/ghs_) or any other'),
+      .describe(
+        'GitHub token: classic (ghp_), fine-grained (github_pat_), OAuth (gho_), app (ghu_/ghs_) or any other',
+      ),
   ),
   GITHUB_API_URL: z
     .url()
@@ -25,7 +27,13 @@ export const ConfigSchema = CoreConfigSchema.extend({
   GITHUB_ALLOWED_REPOS: envList().describe(
     'Comma-separated owner/repo globs the tools may touch, e.g. my-org/*,me/notes (default: every repository the token can reach)',
   ),
-  GITHUB_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(30).describe('Timeout of one API request'),
+  GITHUB_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(300)
+    .default(30)
+    .describe('Timeout of one API request'),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -30,7 +30,9 @@ export function createDeps(config: Config, logger: Logger, options: ClientOption
           },
         ];
       } catch (error) {
-        return [{ name: 'github', ok: false, detail: toToolError(error)?.message ?? (error as Error).message }];
+        return [
+          { name: 'github', ok: false, detail: toToolError(error)?.message ?? (error as Error).message },
+        ];
       }
     },
   };

@@ -53,7 +53,8 @@ export const listIssues = tool({
   name: 'list_issues',
   toolset: 'issues',
   title: 'List issues',
-  description: 'Issues of a repository (pull requests left out), newest first, filtered by state and labels; paged. Bodies are cut to 500 characters.',
+  description:
+    'Issues of a repository (pull requests left out), newest first, filtered by state and labels; paged. Bodies are cut to 500 characters.',
   input: z.object({
     repo_name: RepoName,
     state: z.enum(['open', 'closed', 'all']).default('open'),
@@ -67,10 +68,26 @@ export const listIssues = tool({
     const ref = repoRef(repo_name, deps.config);
     const page = await githubPage(
       (p, perPage) =>
-        deps.github.request('GET /repos/{owner}/{repo}/issues', { ...ref, state, per_page: perPage, page: p, ...(labels?.length ? { labels: labels.join(',') } : {}), request: { signal } }),
-      { limit, cursor, budget: outputBudget, map: (i) => ((i as RawIssue).pull_request ? undefined : summarize(i as RawIssue, 500)) },
+        deps.github.request('GET /repos/{owner}/{repo}/issues', {
+          ...ref,
+          state,
+          per_page: perPage,
+          page: p,
+          ...(labels?.length ? { labels: labels.join(',') } : {}),
+          request: { signal },
+        }),
+      {
+        limit,
+        cursor,
+        budget: outputBudget,
+        map: (i) => ((i as RawIssue).pull_request ? undefined : summarize(i as RawIssue, 500)),
+      },
     );
-    return { issues: page.items, truncated: page.truncated, ...(page.next_cursor ? { next_cursor: page.next_cursor } : {}) };
+    return {
+      issues: page.items,
+      truncated: page.truncated,
+      ...(page.next_cursor ? { next_cursor: page.next_cursor } : {}),
+    };
   },
 });
 
@@ -84,12 +101,25 @@ export const getIssue = tool({
   annotations: { readOnlyHint: true, openWorldHint: true },
   async handler({ repo_name, issue_number }, { deps, signal }) {
     const ref = repoRef(repo_name, deps.config);
-    const { data } = await deps.github.request('GET /repos/{owner}/{repo}/issues/{issue_number}', { ...ref, issue_number, request: { signal } });
-    return { ...summarize(data as RawIssue, Infinity), is_pull_request: Boolean((data as RawIssue).pull_request) };
+    const { data } = await deps.github.request('GET /repos/{owner}/{repo}/issues/{issue_number}', {
+      ...ref,
+      issue_number,
+      request: { signal },
+    });
+    return {
+      ...summarize(data as RawIssue, Infinity),
+      is_pull_request: Boolean((data as RawIssue).pull_request),
+    };
   },
 });
 
-const Created = z.object({ number: z.number(), title: z.string(), url: z.string(), state: z.string(), created_at: z.string() });
+const Created = z.object({
+  number: z.number(),
+  title: z.string(),
+  url: z.string(),
+  state: z.string(),
+  created_at: z.string(),
+});
 
 export const createIssue = tool({
   name: 'create_issue',
@@ -115,7 +145,13 @@ export const createIssue = tool({
       ...(assignees?.length ? { assignees } : {}),
       request: { signal },
     });
-    return { number: data.number, title: data.title, url: data.html_url, state: data.state, created_at: data.created_at };
+    return {
+      number: data.number,
+      title: data.title,
+      url: data.html_url,
+      state: data.state,
+      created_at: data.created_at,
+    };
   },
 });
 
@@ -124,12 +160,21 @@ export const addIssueComment = tool({
   toolset: 'issues',
   title: 'Comment on issue',
   description: 'Adds a comment to an issue or pull request.',
-  input: z.object({ repo_name: RepoName, issue_number: z.number().int().positive(), body: z.string().min(1).max(65_536) }),
+  input: z.object({
+    repo_name: RepoName,
+    issue_number: z.number().int().positive(),
+    body: z.string().min(1).max(65_536),
+  }),
   output: z.object({ id: z.number(), url: z.string(), created_at: z.string() }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async handler({ repo_name, issue_number, body }, { deps, signal }) {
     const ref = repoRef(repo_name, deps.config);
-    const { data } = await deps.github.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...ref, issue_number, body, request: { signal } });
+    const { data } = await deps.github.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+      ...ref,
+      issue_number,
+      body,
+      request: { signal },
+    });
     return { id: Number(data.id), url: data.html_url, created_at: data.created_at };
   },
 });
@@ -151,8 +196,22 @@ export const createPullRequest = tool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async handler({ repo_name, title, head, base, body, draft }, { deps, signal }) {
     const ref = repoRef(repo_name, deps.config);
-    const { data } = await deps.github.request('POST /repos/{owner}/{repo}/pulls', { ...ref, title, head, base, body, draft, request: { signal } });
-    return { number: data.number, title: data.title, url: data.html_url, state: data.state, created_at: data.created_at };
+    const { data } = await deps.github.request('POST /repos/{owner}/{repo}/pulls', {
+      ...ref,
+      title,
+      head,
+      base,
+      body,
+      draft,
+      request: { signal },
+    });
+    return {
+      number: data.number,
+      title: data.title,
+      url: data.html_url,
+      state: data.state,
+      created_at: data.created_at,
+    };
   },
 });
 

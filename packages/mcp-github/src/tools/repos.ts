@@ -1,7 +1,17 @@
 import { defineTool, jsonish, pageInfoShape, paginate, ToolError, z } from '@org/mcp-core';
 import type { Deps } from '../deps.js';
 import { allowedBy, repoRef } from '../github.js';
-import { BranchName, Cursor, decodeText, githubPage, Limit, notAFile, RepoName, RepoPath, repoAndBranch } from './shared.js';
+import {
+  BranchName,
+  Cursor,
+  decodeText,
+  githubPage,
+  Limit,
+  notAFile,
+  RepoName,
+  RepoPath,
+  repoAndBranch,
+} from './shared.js';
 
 const tool = defineTool<Deps>();
 
@@ -42,7 +52,13 @@ export const listRepositories = tool({
   description:
     "Repositories of the authenticated user (private ones included), or a user's public repositories; only those GITHUB_ALLOWED_REPOS permits. Paged with limit and cursor.",
   input: z.object({
-    username: z.string().min(1).max(100).nullable().optional().describe('Another user; omit for your own repositories'),
+    username: z
+      .string()
+      .min(1)
+      .max(100)
+      .nullable()
+      .optional()
+      .describe('Another user; omit for your own repositories'),
     sort: z.enum(['created', 'updated', 'pushed', 'full_name']).default('updated'),
     limit: Limit(20),
     cursor: Cursor,
@@ -53,8 +69,19 @@ export const listRepositories = tool({
     const page = await githubPage(
       (p, perPage) =>
         (username
-          ? deps.github.request('GET /users/{username}/repos', { username, sort, per_page: perPage, page: p, request: { signal } })
-          : deps.github.request('GET /user/repos', { sort, per_page: perPage, page: p, request: { signal } })) as Promise<{
+          ? deps.github.request('GET /users/{username}/repos', {
+              username,
+              sort,
+              per_page: perPage,
+              page: p,
+              request: { signal },
+            })
+          : deps.github.request('GET /user/repos', {
+              sort,
+              per_page: perPage,
+              page: p,
+              request: { signal },
+            })) as Promise<{
           data: RawRepo[];
           headers: { link?: string };
         }>,
@@ -81,7 +108,11 @@ export const listRepositories = tool({
             : undefined,
       },
     );
-    return { repositories: page.items, truncated: page.truncated, ...(page.next_cursor ? { next_cursor: page.next_cursor } : {}) };
+    return {
+      repositories: page.items,
+      truncated: page.truncated,
+      ...(page.next_cursor ? { next_cursor: page.next_cursor } : {}),
+    };
   },
 });
 
@@ -96,7 +127,13 @@ export const getFileContent = tool({
     file_path: RepoPath,
     branch: z.string().min(1).max(250).nullable().optional().describe('Branch, tag or commit SHA'),
     offset: z.number().int().min(0).default(0).describe('First character to return'),
-    max_chars: z.number().int().min(1).max(1_000_000).optional().describe('At most this many characters (default: the output budget)'),
+    max_chars: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .optional()
+      .describe('At most this many characters (default: the output budget)'),
   }),
   output: z.object({
     path: z.string(),
@@ -113,15 +150,33 @@ export const getFileContent = tool({
   annotations: { readOnlyHint: true, openWorldHint: true },
   async handler({ repo_name, file_path, branch, offset, max_chars }, { deps, outputBudget, signal }) {
     const ref = await repoAndBranch(deps, repo_name, branch);
-    const { data } = await deps.github.request('GET /repos/{owner}/{repo}/contents/{path}', { owner: ref.owner, repo: ref.repo, path: file_path, ref: ref.branch, request: { signal } });
+    const { data } = await deps.github.request('GET /repos/{owner}/{repo}/contents/{path}', {
+      owner: ref.owner,
+      repo: ref.repo,
+      path: file_path,
+      ref: ref.branch,
+      request: { signal },
+    });
     if (Array.isArray(data) || data.type !== 'file') throw notAFile(file_path);
     let base64 = 'content' in data && typeof data.content === 'string' ? data.content : '';
     if (data.size > 0 && base64.replace(/\s/g, '') === '') {
       // Files over 1 MB come without content from the contents API; the blob API has them.
-      const blob = await deps.github.request('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', { owner: ref.owner, repo: ref.repo, file_sha: data.sha, request: { signal } });
+      const blob = await deps.github.request('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', {
+        owner: ref.owner,
+        repo: ref.repo,
+        file_sha: data.sha,
+        request: { signal },
+      });
       base64 = blob.data.content;
     }
-    const common = { path: data.path, ref: ref.branch, sha: data.sha, size: data.size, url: data.html_url ?? null, download_url: data.download_url ?? null };
+    const common = {
+      path: data.path,
+      ref: ref.branch,
+      sha: data.sha,
+      size: data.size,
+      url: data.html_url ?? null,
+      download_url: data.download_url ?? null,
+    };
     const decoded = decodeText(base64);
     if ('binary' in decoded) return { ...common, binary: true, truncated: false };
     const limit = max_chars ?? Math.max(1000, outputBudget - 1000);
@@ -129,7 +184,9 @@ export const getFileContent = tool({
     return { ...common, binary: false, content, offset, truncated: offset + limit < decoded.text.length };
   },
   render(out) {
-    return out.binary ? JSON.stringify(out) : `${out.path}@${out.ref} (${out.size} bytes${out.truncated ? ', truncated' : ''}):\n${out.content}`;
+    return out.binary
+      ? JSON.stringify(out)
+      : `${out.path}@${out.ref} (${out.size} bytes${out.truncated ? ', truncated' : ''}):\n${out.content}`;
   },
 });
 
@@ -149,15 +206,32 @@ export const getDirectoryTree = tool({
     cursor: Cursor,
   }),
   output: z.object({
-    entries: z.array(z.object({ path: z.string(), name: z.string(), type: z.enum(['file', 'dir', 'submodule', 'symlink']), size: z.number().nullable(), sha: z.string() })),
+    entries: z.array(
+      z.object({
+        path: z.string(),
+        name: z.string(),
+        type: z.enum(['file', 'dir', 'submodule', 'symlink']),
+        size: z.number().nullable(),
+        sha: z.string(),
+      }),
+    ),
     total: z.number(),
     github_truncated: z.boolean(),
     ...pageInfoShape,
   }),
   annotations: { readOnlyHint: true, openWorldHint: true },
-  async handler({ repo_name, path, branch, recursive, max_depth, limit, cursor }, { deps, outputBudget, signal }) {
+  async handler(
+    { repo_name, path, branch, recursive, max_depth, limit, cursor },
+    { deps, outputBudget, signal },
+  ) {
     const ref = await repoAndBranch(deps, repo_name, branch);
-    const { data } = await deps.github.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { owner: ref.owner, repo: ref.repo, tree_sha: ref.branch, recursive: '1', request: { signal } });
+    const { data } = await deps.github.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', {
+      owner: ref.owner,
+      repo: ref.repo,
+      tree_sha: ref.branch,
+      recursive: '1',
+      request: { signal },
+    });
     const prefix = path.replace(/^\/+|\/+$/g, '');
     const depth = recursive ? Infinity : (max_depth ?? 1);
     const all = data.tree
@@ -167,7 +241,14 @@ export const getDirectoryTree = tool({
       .map(({ e }) => ({
         path: e.path!,
         name: e.path!.split('/').pop()!,
-        type: e.type === 'tree' ? ('dir' as const) : e.type === 'commit' ? ('submodule' as const) : e.mode === '120000' ? ('symlink' as const) : ('file' as const),
+        type:
+          e.type === 'tree'
+            ? ('dir' as const)
+            : e.type === 'commit'
+              ? ('submodule' as const)
+              : e.mode === '120000'
+                ? ('symlink' as const)
+                : ('file' as const),
         size: e.size ?? null,
         sha: e.sha!,
       }));
@@ -175,7 +256,13 @@ export const getDirectoryTree = tool({
       throw ToolError.notFound(`${prefix} is not a directory on ${ref.branch}`);
     }
     const page = paginate(all, { cursor, limit, budget: outputBudget - 300 });
-    return { entries: page.items, total: all.length, github_truncated: data.truncated, truncated: page.truncated, ...(page.next_cursor ? { next_cursor: page.next_cursor } : {}) };
+    return {
+      entries: page.items,
+      total: all.length,
+      github_truncated: data.truncated,
+      truncated: page.truncated,
+      ...(page.next_cursor ? { next_cursor: page.next_cursor } : {}),
+    };
   },
 });
 
@@ -185,17 +272,33 @@ export const listBranches = tool({
   title: 'List branches',
   description: 'Branches of a repository with their head commit and protection; paged.',
   input: z.object({ repo_name: RepoName, limit: Limit(30), cursor: Cursor }),
-  output: z.object({ branches: z.array(z.object({ name: z.string(), protected: z.boolean(), commit_sha: z.string() })), ...pageInfoShape }),
+  output: z.object({
+    branches: z.array(z.object({ name: z.string(), protected: z.boolean(), commit_sha: z.string() })),
+    ...pageInfoShape,
+  }),
   annotations: { readOnlyHint: true, openWorldHint: true },
   async handler({ repo_name, limit, cursor }, { deps, outputBudget, signal }) {
     const ref = repoRef(repo_name, deps.config);
-    const page = await githubPage((p, perPage) => deps.github.request('GET /repos/{owner}/{repo}/branches', { ...ref, per_page: perPage, page: p, request: { signal } }), {
-      limit,
-      cursor,
-      budget: outputBudget,
-      map: (b) => ({ name: b.name, protected: b.protected, commit_sha: b.commit.sha }),
-    });
-    return { branches: page.items, truncated: page.truncated, ...(page.next_cursor ? { next_cursor: page.next_cursor } : {}) };
+    const page = await githubPage(
+      (p, perPage) =>
+        deps.github.request('GET /repos/{owner}/{repo}/branches', {
+          ...ref,
+          per_page: perPage,
+          page: p,
+          request: { signal },
+        }),
+      {
+        limit,
+        cursor,
+        budget: outputBudget,
+        map: (b) => ({ name: b.name, protected: b.protected, commit_sha: b.commit.sha }),
+      },
+    );
+    return {
+      branches: page.items,
+      truncated: page.truncated,
+      ...(page.next_cursor ? { next_cursor: page.next_cursor } : {}),
+    };
   },
 });
 
@@ -203,18 +306,29 @@ export const getBranchInfo = tool({
   name: 'get_branch_info',
   toolset: 'repos',
   title: 'Get branch info',
-  description: 'A branch: protection and its head commit (sha, message, author, date). Says whether the repository or the branch is missing.',
+  description:
+    'A branch: protection and its head commit (sha, message, author, date). Says whether the repository or the branch is missing.',
   input: z.object({ repo_name: RepoName, branch_name: z.string().min(1).max(250) }),
   output: z.object({
     name: z.string(),
     protected: z.boolean(),
-    commit: z.object({ sha: z.string(), url: z.string(), message: z.string(), author: z.string().nullable(), date: z.string().nullable() }),
+    commit: z.object({
+      sha: z.string(),
+      url: z.string(),
+      message: z.string(),
+      author: z.string().nullable(),
+      date: z.string().nullable(),
+    }),
   }),
   annotations: { readOnlyHint: true, openWorldHint: true },
-  async handler({ repo_name, branch_name }, { deps, signal, }) {
+  async handler({ repo_name, branch_name }, { deps, signal }) {
     const ref = repoRef(repo_name, deps.config);
     try {
-      const { data } = await deps.github.request('GET /repos/{owner}/{repo}/branches/{branch}', { ...ref, branch: branch_name, request: { signal } });
+      const { data } = await deps.github.request('GET /repos/{owner}/{repo}/branches/{branch}', {
+        ...ref,
+        branch: branch_name,
+        request: { signal },
+      });
       return {
         name: data.name,
         protected: data.protected,
@@ -230,7 +344,10 @@ export const getBranchInfo = tool({
       if ((error as { status?: number }).status !== 404) throw error;
       // Tell a missing branch from a missing (or invisible) repository.
       await deps.github.request('GET /repos/{owner}/{repo}', { ...ref, request: { signal } });
-      throw ToolError.notFound(`Branch "${branch_name}" not found in ${ref.owner}/${ref.repo}`, 'list_branches shows the branches.');
+      throw ToolError.notFound(
+        `Branch "${branch_name}" not found in ${ref.owner}/${ref.repo}`,
+        'list_branches shows the branches.',
+      );
     }
   },
 });
@@ -239,18 +356,51 @@ export const createBranch = tool({
   name: 'create_branch',
   toolset: 'repos',
   title: 'Create branch',
-  description: 'Creates a branch from the head of source_branch (default: the default branch). An existing branch is a conflict error.',
-  input: z.object({ repo_name: RepoName, branch_name: BranchName, source_branch: z.string().min(1).max(250).nullable().optional() }),
-  output: z.object({ success: z.literal(true), branch_name: z.string(), source_branch: z.string(), sha: z.string(), ref: z.string() }),
+  description:
+    'Creates a branch from the head of source_branch (default: the default branch). An existing branch is a conflict error.',
+  input: z.object({
+    repo_name: RepoName,
+    branch_name: BranchName,
+    source_branch: z.string().min(1).max(250).nullable().optional(),
+  }),
+  output: z.object({
+    success: z.literal(true),
+    branch_name: z.string(),
+    source_branch: z.string(),
+    sha: z.string(),
+    ref: z.string(),
+  }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async handler({ repo_name, branch_name, source_branch }, { deps, signal }) {
     const ref = await repoAndBranch(deps, repo_name, source_branch);
-    const { data: source } = await deps.github.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { owner: ref.owner, repo: ref.repo, ref: `heads/${ref.branch}`, request: { signal } });
+    const { data: source } = await deps.github.request('GET /repos/{owner}/{repo}/git/ref/{ref}', {
+      owner: ref.owner,
+      repo: ref.repo,
+      ref: `heads/${ref.branch}`,
+      request: { signal },
+    });
     try {
-      const { data } = await deps.github.request('POST /repos/{owner}/{repo}/git/refs', { owner: ref.owner, repo: ref.repo, ref: `refs/heads/${branch_name}`, sha: source.object.sha, request: { signal } });
-      return { success: true as const, branch_name, source_branch: ref.branch, sha: data.object.sha, ref: data.ref };
+      const { data } = await deps.github.request('POST /repos/{owner}/{repo}/git/refs', {
+        owner: ref.owner,
+        repo: ref.repo,
+        ref: `refs/heads/${branch_name}`,
+        sha: source.object.sha,
+        request: { signal },
+      });
+      return {
+        success: true as const,
+        branch_name,
+        source_branch: ref.branch,
+        sha: data.object.sha,
+        ref: data.ref,
+      };
     } catch (error) {
-      if ((error as { status?: number }).status === 422 && /already exists/i.test(JSON.stringify((error as { response?: { data?: unknown } }).response?.data ?? ''))) {
+      if (
+        (error as { status?: number }).status === 422 &&
+        /already exists/i.test(
+          JSON.stringify((error as { response?: { data?: unknown } }).response?.data ?? ''),
+        )
+      ) {
         throw ToolError.conflict(`Branch "${branch_name}" already exists in ${ref.owner}/${ref.repo}`);
       }
       throw error;
@@ -272,17 +422,35 @@ export const createOrUpdateFile = tool({
     content: z.string().max(50_000_000),
     commit_message: z.string().min(1).max(10_000),
     branch: z.string().min(1).max(250).nullable().optional(),
-    sha: z.string().regex(/^[0-9a-f]{40}$/).nullable().optional().describe('Blob SHA of the file being replaced'),
+    sha: z
+      .string()
+      .regex(/^[0-9a-f]{40}$/)
+      .nullable()
+      .optional()
+      .describe('Blob SHA of the file being replaced'),
     encoding: z.enum(['utf-8', 'base64']).default('utf-8'),
   }),
-  output: z.object({ success: z.literal(true), action: z.enum(['created', 'updated']), file_path: z.string(), branch: z.string(), commit: FileCommit, content: z.object({ sha: z.string(), url: z.string().nullable() }) }),
+  output: z.object({
+    success: z.literal(true),
+    action: z.enum(['created', 'updated']),
+    file_path: z.string(),
+    branch: z.string(),
+    commit: FileCommit,
+    content: z.object({ sha: z.string(), url: z.string().nullable() }),
+  }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   async handler({ repo_name, file_path, content, commit_message, branch, sha, encoding }, { deps, signal }) {
     const ref = await repoAndBranch(deps, repo_name, branch);
     let current = sha ?? undefined;
     if (!current) {
       try {
-        const { data } = await deps.github.request('GET /repos/{owner}/{repo}/contents/{path}', { owner: ref.owner, repo: ref.repo, path: file_path, ref: ref.branch, request: { signal } });
+        const { data } = await deps.github.request('GET /repos/{owner}/{repo}/contents/{path}', {
+          owner: ref.owner,
+          repo: ref.repo,
+          path: file_path,
+          ref: ref.branch,
+          request: { signal },
+        });
         if (Array.isArray(data) || data.type !== 'file') throw notAFile(file_path);
         current = data.sha;
       } catch (error) {
@@ -304,7 +472,11 @@ export const createOrUpdateFile = tool({
       action: current ? ('updated' as const) : ('created' as const),
       file_path,
       branch: ref.branch,
-      commit: { sha: data.commit.sha ?? '', message: data.commit.message ?? commit_message, url: data.commit.html_url ?? '' },
+      commit: {
+        sha: data.commit.sha ?? '',
+        message: data.commit.message ?? commit_message,
+        url: data.commit.html_url ?? '',
+      },
       content: { sha: data.content?.sha ?? '', url: data.content?.html_url ?? null },
     };
   },
@@ -314,26 +486,61 @@ export const deleteFile = tool({
   name: 'delete_file',
   toolset: 'repos',
   title: 'Delete file',
-  description: 'Deletes one file in one commit on a branch (default: GITHUB_DEFAULT_BRANCH or the default branch).',
+  description:
+    'Deletes one file in one commit on a branch (default: GITHUB_DEFAULT_BRANCH or the default branch).',
   input: z.object({
     repo_name: RepoName,
     file_path: RepoPath,
     commit_message: z.string().min(1).max(10_000),
     branch: z.string().min(1).max(250).nullable().optional(),
-    sha: z.string().regex(/^[0-9a-f]{40}$/).nullable().optional(),
+    sha: z
+      .string()
+      .regex(/^[0-9a-f]{40}$/)
+      .nullable()
+      .optional(),
   }),
-  output: z.object({ success: z.literal(true), action: z.literal('deleted'), file_path: z.string(), branch: z.string(), commit: FileCommit }),
+  output: z.object({
+    success: z.literal(true),
+    action: z.literal('deleted'),
+    file_path: z.string(),
+    branch: z.string(),
+    commit: FileCommit,
+  }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   async handler({ repo_name, file_path, commit_message, branch, sha }, { deps, signal }) {
     const ref = await repoAndBranch(deps, repo_name, branch);
     let current = sha ?? undefined;
     if (!current) {
-      const { data } = await deps.github.request('GET /repos/{owner}/{repo}/contents/{path}', { owner: ref.owner, repo: ref.repo, path: file_path, ref: ref.branch, request: { signal } });
+      const { data } = await deps.github.request('GET /repos/{owner}/{repo}/contents/{path}', {
+        owner: ref.owner,
+        repo: ref.repo,
+        path: file_path,
+        ref: ref.branch,
+        request: { signal },
+      });
       if (Array.isArray(data) || data.type !== 'file') throw notAFile(file_path);
       current = data.sha;
     }
-    const { data } = await deps.github.request('DELETE /repos/{owner}/{repo}/contents/{path}', { owner: ref.owner, repo: ref.repo, path: file_path, message: commit_message, sha: current, branch: ref.branch, request: { signal } });
-    return { success: true as const, action: 'deleted' as const, file_path, branch: ref.branch, commit: { sha: data.commit.sha ?? '', message: data.commit.message ?? commit_message, url: data.commit.html_url ?? '' } };
+    const { data } = await deps.github.request('DELETE /repos/{owner}/{repo}/contents/{path}', {
+      owner: ref.owner,
+      repo: ref.repo,
+      path: file_path,
+      message: commit_message,
+      sha: current,
+      branch: ref.branch,
+      request: { signal },
+    });
+    return {
+      success: true as const,
+      action: 'deleted' as const,
+      file_path,
+      branch: ref.branch,
+      commit: {
+        sha: data.commit.sha ?? '',
+        message: data.commit.message ?? commit_message,
+        url: data.commit.html_url ?? '',
+      },
+    };
   },
 });
 
@@ -342,7 +549,10 @@ const FileChange = z
     path: RepoPath,
     content: z.string().max(50_000_000).optional().describe('New content (omit with delete)'),
     encoding: z.enum(['utf-8', 'base64']).default('utf-8'),
-    mode: z.enum(['100644', '100755']).optional().describe('100755 makes the file executable (default: keep the current mode, else 100644)'),
+    mode: z
+      .enum(['100644', '100755'])
+      .optional()
+      .describe('100755 makes the file executable (default: keep the current mode, else 100644)'),
     delete: z.boolean().default(false),
   })
   .refine((f) => f.delete !== (f.content !== undefined), 'give content, or delete: true, not both');
@@ -356,7 +566,9 @@ export const commitMultipleFiles = tool({
   input: z.object({
     repo_name: RepoName,
     branch: BranchName,
-    files: jsonish(z.array(FileChange).min(1).max(1000)).describe('[{path, content?, encoding?, mode?, delete?}], as an array or a JSON string of one'),
+    files: jsonish(z.array(FileChange).min(1).max(1000)).describe(
+      '[{path, content?, encoding?, mode?, delete?}], as an array or a JSON string of one',
+    ),
     commit_message: z.string().min(1).max(10_000),
     base_branch: z.string().min(1).max(250).nullable().optional(),
   }),
@@ -378,22 +590,49 @@ export const commitMultipleFiles = tool({
     let head: string;
     let created = false;
     try {
-      head = (await gh.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { ...ref, ref: `heads/${branch}`, request: { signal } })).data.object.sha;
+      head = (
+        await gh.request('GET /repos/{owner}/{repo}/git/ref/{ref}', {
+          ...ref,
+          ref: `heads/${branch}`,
+          request: { signal },
+        })
+      ).data.object.sha;
     } catch (error) {
       if ((error as { status?: number }).status !== 404) throw error;
       const base = await repoAndBranch(deps, repo_name, base_branch);
-      head = (await gh.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { ...ref, ref: `heads/${base.branch}`, request: { signal } })).data.object.sha;
+      head = (
+        await gh.request('GET /repos/{owner}/{repo}/git/ref/{ref}', {
+          ...ref,
+          ref: `heads/${base.branch}`,
+          request: { signal },
+        })
+      ).data.object.sha;
       created = true;
     }
-    const { data: commit } = await gh.request('GET /repos/{owner}/{repo}/git/commits/{commit_sha}', { ...ref, commit_sha: head, request: { signal } });
-    const { data: tree } = await gh.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { ...ref, tree_sha: commit.tree.sha, recursive: '1', request: { signal } });
+    const { data: commit } = await gh.request('GET /repos/{owner}/{repo}/git/commits/{commit_sha}', {
+      ...ref,
+      commit_sha: head,
+      request: { signal },
+    });
+    const { data: tree } = await gh.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', {
+      ...ref,
+      tree_sha: commit.tree.sha,
+      recursive: '1',
+      request: { signal },
+    });
     const existing = new Map(tree.tree.filter((e) => e.type === 'blob').map((e) => [e.path!, e]));
     const dirs = new Set(tree.tree.filter((e) => e.type === 'tree').map((e) => e.path!));
     const problems: string[] = [];
     for (const f of files) {
-      if (f.delete && !existing.has(f.path) && !tree.truncated) problems.push(`${f.path} does not exist on ${branch}, so it cannot be deleted`);
+      if (f.delete && !existing.has(f.path) && !tree.truncated)
+        problems.push(`${f.path} does not exist on ${branch}, so it cannot be deleted`);
       if (dirs.has(f.path)) problems.push(`${f.path} is a directory`);
-      if (f.encoding === 'base64' && f.content !== undefined && !/^[A-Za-z0-9+/\s]*={0,2}\s*$/.test(f.content)) problems.push(`${f.path}: content is not base64`);
+      if (
+        f.encoding === 'base64' &&
+        f.content !== undefined &&
+        !/^[A-Za-z0-9+/\s]*={0,2}\s*$/.test(f.content)
+      )
+        problems.push(`${f.path}: content is not base64`);
     }
     if (problems.length > 0) throw ToolError.validation(`Nothing was committed: ${problems.join('; ')}`);
     // Writes: blobs for binary content, one tree, one commit, then the branch ref.
@@ -402,20 +641,50 @@ export const commitMultipleFiles = tool({
       const mode = f.mode ?? (existing.get(f.path)?.mode === '100755' ? '100755' : '100644');
       if (f.delete) entries.push({ path: f.path, mode: '100644' as const, type: 'blob' as const, sha: null });
       else if (f.encoding === 'base64') {
-        const { data: blob } = await gh.request('POST /repos/{owner}/{repo}/git/blobs', { ...ref, content: f.content!.replace(/\s/g, ''), encoding: 'base64', request: { signal } });
+        const { data: blob } = await gh.request('POST /repos/{owner}/{repo}/git/blobs', {
+          ...ref,
+          content: f.content!.replace(/\s/g, ''),
+          encoding: 'base64',
+          request: { signal },
+        });
         entries.push({ path: f.path, mode, type: 'blob' as const, sha: blob.sha });
       } else entries.push({ path: f.path, mode, type: 'blob' as const, content: f.content! });
     }
-    const { data: newTree } = await gh.request('POST /repos/{owner}/{repo}/git/trees', { ...ref, base_tree: commit.tree.sha, tree: entries, request: { signal } });
-    const { data: newCommit } = await gh.request('POST /repos/{owner}/{repo}/git/commits', { ...ref, message: commit_message, tree: newTree.sha, parents: [head], request: { signal } });
+    const { data: newTree } = await gh.request('POST /repos/{owner}/{repo}/git/trees', {
+      ...ref,
+      base_tree: commit.tree.sha,
+      tree: entries,
+      request: { signal },
+    });
+    const { data: newCommit } = await gh.request('POST /repos/{owner}/{repo}/git/commits', {
+      ...ref,
+      message: commit_message,
+      tree: newTree.sha,
+      parents: [head],
+      request: { signal },
+    });
     if (created) {
-      await gh.request('POST /repos/{owner}/{repo}/git/refs', { ...ref, ref: `refs/heads/${branch}`, sha: newCommit.sha, request: { signal } });
+      await gh.request('POST /repos/{owner}/{repo}/git/refs', {
+        ...ref,
+        ref: `refs/heads/${branch}`,
+        sha: newCommit.sha,
+        request: { signal },
+      });
     } else {
       try {
-        await gh.request('PATCH /repos/{owner}/{repo}/git/refs/{ref}', { ...ref, ref: `heads/${branch}`, sha: newCommit.sha, force: false, request: { signal } });
+        await gh.request('PATCH /repos/{owner}/{repo}/git/refs/{ref}', {
+          ...ref,
+          ref: `heads/${branch}`,
+          sha: newCommit.sha,
+          force: false,
+          request: { signal },
+        });
       } catch (error) {
         if ((error as { status?: number }).status === 422) {
-          throw ToolError.conflict(`${branch} moved while committing; nothing was changed on it`, 'Retry: the commit is rebuilt on the new head.');
+          throw ToolError.conflict(
+            `${branch} moved while committing; nothing was changed on it`,
+            'Retry: the commit is rebuilt on the new head.',
+          );
         }
         throw error;
       }
@@ -430,4 +699,14 @@ export const commitMultipleFiles = tool({
   },
 });
 
-export const repoTools = [listRepositories, getFileContent, getDirectoryTree, listBranches, getBranchInfo, createBranch, createOrUpdateFile, deleteFile, commitMultipleFiles];
+export const repoTools = [
+  listRepositories,
+  getFileContent,
+  getDirectoryTree,
+  listBranches,
+  getBranchInfo,
+  createBranch,
+  createOrUpdateFile,
+  deleteFile,
+  commitMultipleFiles,
+];

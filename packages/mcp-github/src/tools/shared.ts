@@ -3,11 +3,22 @@ import type { Deps } from '../deps.js';
 import { repoRef, type RepoRef } from '../github.js';
 
 export const RepoName = z.string().min(3).max(200).describe('Repository as owner/repo');
-export const Limit = (fallback: number) => z.number().int().min(1).max(100).default(fallback).describe(`At most this many (default ${fallback}, max 100)`);
+export const Limit = (fallback: number) =>
+  z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(fallback)
+    .describe(`At most this many (default ${fallback}, max 100)`);
 export const Cursor = z.string().optional().describe('next_cursor of a previous call');
 
 /** Resolves owner/repo (allowlist enforced) and the branch: given, GITHUB_DEFAULT_BRANCH, or the repository default. */
-export async function repoAndBranch(deps: Deps, repoName: string, branch: string | null | undefined): Promise<RepoRef & { branch: string }> {
+export async function repoAndBranch(
+  deps: Deps,
+  repoName: string,
+  branch: string | null | undefined,
+): Promise<RepoRef & { branch: string }> {
   const ref = repoRef(repoName, deps.config);
   if (branch) return { ...ref, branch };
   if (deps.config.GITHUB_DEFAULT_BRANCH) return { ...ref, branch: deps.config.GITHUB_DEFAULT_BRANCH };
@@ -20,7 +31,10 @@ export const RepoPath = z
   .string()
   .min(1)
   .max(4096)
-  .refine((p) => !p.startsWith('/') && p.split('/').every((s) => s !== '' && s !== '..' && s !== '.'), 'must be a relative path like src/index.ts')
+  .refine(
+    (p) => !p.startsWith('/') && p.split('/').every((s) => s !== '' && s !== '..' && s !== '.'),
+    'must be a relative path like src/index.ts',
+  )
   .describe('Path in the repository, e.g. src/index.ts');
 
 const PageCursor = z.object({ page: z.number().int().min(1), skip: z.number().int().min(0) });
@@ -30,12 +44,18 @@ const PageCursor = z.object({ page: z.number().int().min(1), skip: z.number().in
  * output budget; when the budget cuts a page, the cursor resumes inside it.
  */
 export async function githubPage<T, U>(
-  fetchPage: (page: number, perPage: number) => Promise<{ data: T[]; headers: { link?: string | undefined } }>,
+  fetchPage: (
+    page: number,
+    perPage: number,
+  ) => Promise<{ data: T[]; headers: { link?: string | undefined } }>,
   options: { limit: number; cursor: string | undefined; budget: number; map: (item: T) => U | undefined },
 ): Promise<{ items: U[]; truncated: boolean; next_cursor?: string }> {
   const { page, skip } = options.cursor ? decodeCursor(options.cursor, PageCursor) : { page: 1, skip: 0 };
   const { data, headers } = await fetchPage(page, options.limit);
-  const mapped = data.slice(skip).map(options.map).filter((x): x is U => x !== undefined);
+  const mapped = data
+    .slice(skip)
+    .map(options.map)
+    .filter((x): x is U => x !== undefined);
   const fit = fitToBudget(mapped, options.budget - 300);
   if (fit < mapped.length) {
     // Mapped items and raw items line up only when map drops nothing; count raw items consumed.
@@ -46,10 +66,16 @@ export async function githubPage<T, U>(
       consumed++;
       if (options.map(raw) !== undefined) kept++;
     }
-    return { items: mapped.slice(0, fit), truncated: true, next_cursor: encodeCursor({ page, skip: skip + consumed }) };
+    return {
+      items: mapped.slice(0, fit),
+      truncated: true,
+      next_cursor: encodeCursor({ page, skip: skip + consumed }),
+    };
   }
   const hasNext = /rel="next"/.test(headers.link ?? '');
-  return hasNext ? { items: mapped, truncated: true, next_cursor: encodeCursor({ page: page + 1, skip: 0 }) } : { items: mapped, truncated: false };
+  return hasNext
+    ? { items: mapped, truncated: true, next_cursor: encodeCursor({ page: page + 1, skip: 0 }) }
+    : { items: mapped, truncated: false };
 }
 
 /** Branch names git accepts (a practical subset of git check-ref-format). */
