@@ -30,7 +30,17 @@ interface Issue {
   labels: string[];
   assignees: string[];
   comments: { id: number; body: string }[];
-  pull?: { head: string; base: string; draft: boolean };
+  pull?: { head: string; base: string; draft: boolean; merged: boolean; merge_sha?: string };
+  created_at: string;
+}
+interface Release {
+  id: number;
+  tag_name: string;
+  name: string | null;
+  body: string | null;
+  draft: boolean;
+  prerelease: boolean;
+  target_commitish: string;
   created_at: string;
 }
 export interface FakeRepo {
@@ -43,6 +53,7 @@ export interface FakeRepo {
   commits: Map<string, Commit>;
   refs: Map<string, string>;
   issues: Issue[];
+  releases: Release[];
 }
 
 const sha1 = (data: string | Buffer) => createHash('sha1').update(data).digest('hex');
@@ -256,6 +267,7 @@ export async function startFakeGitHub(
       commits: new Map(),
       refs: new Map(),
       issues: [],
+      releases: [],
     };
     const flat = new Map<string, { mode: string; sha: string }>();
     for (const [path, content] of Object.entries(files)) {
@@ -369,6 +381,81 @@ export async function startFakeGitHub(
     return false;
   };
 
+  const headOf = (r: FakeRepo, branch: string) => r.refs.get(`heads/${branch.split(':').pop()}`);
+  /** Files that differ between two commits, as GitHub lists them, with a unified diff per file. */
+  const changes = (r: FakeRepo, fromSha: string | undefined, toSha: string) => {
+    const before = fromSha
+      ? flatten(r, r.commits.get(fromSha)!.tree)
+      : new Map<string, { mode: string; sha: string }>();
+    const after = flatten(r, r.commits.get(toSha)!.tree);
+    const out: {
+      filename: string;
+      status: string;
+      additions: number;
+      deletions: number;
+      changes: number;
+      patch: string;
+      sha: string;
+    }[] = [];
+    for (const path of [...new Set([...before.keys(), ...after.keys()])].sort()) {
+      const a = before.get(path);
+      const b = after.get(path);
+      if (a?.sha === b?.sha) continue;
+      const oldLines = a ? r.blobs.get(a.sha)!.toString('utf8').split('\n').filter(Boolean) : [];
+      const newLines = b ? r.blobs.get(b.sha)!.toString('utf8').split('\n').filter(Boolean) : [];
+      const patch = [
+        `@@ -1,${oldLines.length} +1,${newLines.length} @@`,
+        ...oldLines.map((l) => `-${l}`),
+        ...newLines.map((l) => `+${l}`),
+      ].join('\n');
+      out.push({
+        filename: path,
+        status: !a ? 'added' : !b ? 'removed' : 'modified',
+        additions: newLines.length,
+        deletions: oldLines.length,
+        changes: newLines.length + oldLines.length,
+        patch,
+        sha: (b ?? a)!.sha,
+      });
+    }
+    return out;
+  };
+  const diffText = (files: ReturnType<typeof changes>) =>
+    files
+      .map(
+        (f) =>
+          `diff --git a/${f.filename} b/${f.filename}\n--- a/${f.filename}\n+++ b/${f.filename}\n${f.patch}\n`,
+      )
+      .join('');
+  const pullJson = (r: FakeRepo, i: Issue) => ({
+    id: i.number * 11,
+    number: i.number,
+    title: i.title,
+    body: i.body,
+    state: i.state,
+    draft: i.pull!.draft,
+    merged: i.pull!.merged,
+    mergeable: !i.pull!.merged && i.state === 'open',
+    html_url: `https://github.com/${r.owner}/${r.name}/pull/${i.number}`,
+    user: { login: 'me' },
+    head: { ref: i.pull!.head, sha: headOf(r, i.pull!.head) ?? '' },
+    base: { ref: i.pull!.base, sha: headOf(r, i.pull!.base) ?? '' },
+    created_at: i.created_at,
+    updated_at: i.created_at,
+    merged_at: i.pull!.merged ? i.created_at : null,
+    comments: i.comments.length,
+    commits: 1,
+    additions: 0,
+    deletions: 0,
+    changed_files: 0,
+  });
+  const releaseJson = (r: FakeRepo, rel: Release) => ({
+    ...rel,
+    html_url: `https://github.com/${r.owner}/${r.name}/releases/tag/${rel.tag_name}`,
+    published_at: rel.draft ? null : rel.created_at,
+    author: { login: 'me' },
+  });
+
   function handle(req: RecordedRequest, res: ServerResponse): void {
     const auth = String(req.headers.authorization ?? '');
     if (auth !== `token ${token}` && auth !== `bearer ${token}` && auth !== `Bearer ${token}`) {
@@ -435,6 +522,58 @@ export async function startFakeGitHub(
         [...repos.values()]
           .filter((r) => r.owner.toLowerCase() === g![1]!.toLowerCase() && !r.private)
           .map(repoJson),
+      );
+    }
+    if (req.method === 'GET' && (g = m(/^\/search\/(code|issues|repositories)$/))) {
+      const query = q.get('q') ?? '';
+      const repoFilter = /repo:(\S+)/.exec(query)?.[1]?.toLowerCase();
+      const words = query
+        .replace(/\b\w+:\S+/g, '')
+        .trim()
+        .toLowerCase()
+        .split(/\s+/)
+        .filter(Boolean);
+      const hit = (text: string) => words.every((w) => text.toLowerCase().includes(w));
+      const inScope = [...repos.values()].filter(
+        (r) => !repoFilter || `${r.owner}/${r.name}`.toLowerCase() === repoFilter,
+      );
+      let items: unknown[] = [];
+      if (g[1] === 'repositories') items = inScope.filter((r) => hit(`${r.owner}/${r.name}`)).map(repoJson);
+      if (g[1] === 'issues')
+        items = inScope.flatMap((r) =>
+          r.issues
+            .filter((i) => hit(`${i.title} ${i.body}`))
+            .map((i) => ({ ...issueJson(r, i), repository_url: `${base}/repos/${r.owner}/${r.name}` })),
+        );
+      if (g[1] === 'code') {
+        items = inScope.flatMap((r) =>
+          [...flatten(r, r.commits.get(r.refs.get(`heads/${r.default_branch}`)!)!.tree)]
+            .filter(([, f]) => hit(r.blobs.get(f.sha)!.toString('utf8')))
+            .map(([path, f]) => ({
+              name: path.split('/').pop(),
+              path,
+              sha: f.sha,
+              html_url: `https://github.com/${r.owner}/${r.name}/blob/${r.default_branch}/${path}`,
+              repository: { full_name: `${r.owner}/${r.name}` },
+            })),
+        );
+      }
+      const perPage = Math.min(100, Number(q.get('per_page') ?? 30));
+      const page = Number(q.get('page') ?? 1);
+      const next = page * perPage < items.length;
+      return reply(
+        res,
+        200,
+        {
+          total_count: items.length,
+          incomplete_results: false,
+          items: items.slice((page - 1) * perPage, page * perPage),
+        },
+        next
+          ? {
+              link: `<${base}${p}?q=${encodeURIComponent(query)}&page=${page + 1}&per_page=${perPage}>; rel="next"`,
+            }
+          : {},
       );
     }
     if (!(g = m(/^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/))) return notFound(res);
@@ -752,13 +891,157 @@ export async function startFakeGitHub(
         assignees: [],
         comments: [],
         created_at: now(),
-        pull: { head, base: String(body['base']), draft: Boolean(body['draft']) },
+        pull: { head, base: String(body['base']), draft: Boolean(body['draft']), merged: false },
       };
       repo.issues.push(issue);
       return reply(res, 201, {
         ...issueJson(repo, issue),
         html_url: `https://github.com/${repo.owner}/${repo.name}/pull/${issue.number}`,
       });
+    }
+    if (req.method === 'PATCH' && (g = /^\/issues\/(\d+)$/.exec(rest))) {
+      const issue = repo.issues.find((i) => i.number === Number(g![1]));
+      if (!issue) return notFound(res);
+      if (typeof body['title'] === 'string') issue.title = body['title'];
+      if (typeof body['body'] === 'string') issue.body = body['body'];
+      if (body['state'] === 'open' || body['state'] === 'closed') issue.state = body['state'];
+      if (Array.isArray(body['labels'])) issue.labels = body['labels'] as string[];
+      if (Array.isArray(body['assignees'])) issue.assignees = body['assignees'] as string[];
+      return reply(res, 200, issueJson(repo, issue));
+    }
+    if (req.method === 'GET' && rest === '/pulls') {
+      const state = q.get('state') ?? 'open';
+      return paged(
+        req,
+        res,
+        repo.issues
+          .filter((i) => i.pull && (state === 'all' || i.state === state))
+          .sort((a, b) => b.number - a.number)
+          .map((i) => pullJson(repo, i)),
+      );
+    }
+    if ((g = /^\/pulls\/(\d+)(\/files|\/merge)?$/.exec(rest))) {
+      const pr = repo.issues.find((i) => i.number === Number(g![1]) && i.pull);
+      if (!pr) return notFound(res);
+      const files = () => changes(repo, headOf(repo, pr.pull!.base), headOf(repo, pr.pull!.head)!);
+      if (req.method === 'GET' && !g[2]) {
+        if (String(req.headers.accept).includes('diff')) {
+          res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+          return void res.end(diffText(files()));
+        }
+        return reply(res, 200, pullJson(repo, pr));
+      }
+      if (req.method === 'GET' && g[2] === '/files') return paged(req, res, files());
+      if (req.method === 'PUT' && g[2] === '/merge') {
+        if (pr.pull!.merged || pr.state !== 'open')
+          return reply(res, 405, {
+            message: 'Pull Request is not mergeable',
+            documentation_url: DOCS,
+            status: '405',
+          });
+        const headSha = headOf(repo, pr.pull!.head)!;
+        if (body['sha'] && body['sha'] !== headSha)
+          return reply(res, 409, {
+            message: 'Head branch was modified. Review and try the merge again.',
+            documentation_url: DOCS,
+            status: '409',
+          });
+        const baseSha = headOf(repo, pr.pull!.base)!;
+        const merged = commitFiles(
+          repo,
+          flatten(repo, repo.commits.get(headSha)!.tree),
+          [baseSha, headSha],
+          String(body['commit_title'] ?? `Merge pull request #${pr.number}`),
+        );
+        repo.refs.set(`heads/${pr.pull!.base}`, merged);
+        pr.pull!.merged = true;
+        pr.state = 'closed';
+        return reply(res, 200, { sha: merged, merged: true, message: 'Pull Request successfully merged' });
+      }
+    }
+    if (req.method === 'GET' && rest === '/commits') {
+      let sha = resolveCommit(repo, q.get('sha'));
+      const list: unknown[] = [];
+      while (sha) {
+        const c = repo.commits.get(sha)!;
+        list.push({
+          sha,
+          html_url: `https://github.com/x/commit/${sha}`,
+          commit: { message: c.message, author: { name: 'Me', email: 'me@example.com', date: c.date } },
+          author: { login: 'me' },
+          parents: c.parents.map((x) => ({ sha: x })),
+        });
+        sha = c.parents[0];
+      }
+      return paged(req, res, list);
+    }
+    if (req.method === 'GET' && (g = /^\/commits\/(.+)$/.exec(rest))) {
+      const sha = resolveCommit(repo, g[1]!);
+      if (!sha)
+        return reply(res, 422, {
+          message: `No commit found for SHA: ${g[1]}`,
+          documentation_url: DOCS,
+          status: '422',
+        });
+      const c = repo.commits.get(sha)!;
+      const files = changes(repo, c.parents[0], sha);
+      return reply(res, 200, {
+        sha,
+        html_url: `https://github.com/x/commit/${sha}`,
+        commit: { message: c.message, author: { name: 'Me', email: 'me@example.com', date: c.date } },
+        author: { login: 'me' },
+        parents: c.parents.map((x) => ({ sha: x })),
+        stats: {
+          additions: files.reduce((n, f) => n + f.additions, 0),
+          deletions: files.reduce((n, f) => n + f.deletions, 0),
+          total: files.reduce((n, f) => n + f.changes, 0),
+        },
+        files,
+      });
+    }
+    if (req.method === 'GET' && rest === '/releases')
+      return paged(
+        req,
+        res,
+        [...repo.releases].reverse().map((rel) => releaseJson(repo, rel)),
+      );
+    if (req.method === 'GET' && rest === '/releases/latest') {
+      const latest = [...repo.releases].reverse().find((rel) => !rel.draft && !rel.prerelease);
+      return latest ? reply(res, 200, releaseJson(repo, latest)) : notFound(res);
+    }
+    if (req.method === 'GET' && (g = /^\/releases\/tags\/(.+)$/.exec(rest))) {
+      const rel = repo.releases.find((x) => x.tag_name === g![1]);
+      return rel ? reply(res, 200, releaseJson(repo, rel)) : notFound(res);
+    }
+    if (req.method === 'POST' && rest === '/releases') {
+      if (repo.releases.some((x) => x.tag_name === body['tag_name'])) {
+        return reply(res, 422, {
+          message: 'Validation Failed',
+          errors: [{ resource: 'Release', code: 'already_exists', field: 'tag_name' }],
+          documentation_url: DOCS,
+          status: '422',
+        });
+      }
+      const rel: Release = {
+        id: nextId++,
+        tag_name: String(body['tag_name']),
+        name: (body['name'] as string) ?? null,
+        body: (body['body'] as string) ?? null,
+        draft: Boolean(body['draft']),
+        prerelease: Boolean(body['prerelease']),
+        target_commitish: String(body['target_commitish'] ?? repo.default_branch),
+        created_at: now(),
+      };
+      repo.releases.push(rel);
+      return reply(res, 201, releaseJson(repo, rel));
+    }
+    if (req.method === 'PATCH' && (g = /^\/releases\/(\d+)$/.exec(rest))) {
+      const rel = repo.releases.find((x) => x.id === Number(g![1]));
+      if (!rel) return notFound(res);
+      for (const key of ['tag_name', 'name', 'body', 'draft', 'prerelease', 'target_commitish'] as const) {
+        if (body[key] !== undefined) (rel as unknown as Record<string, unknown>)[key] = body[key];
+      }
+      return reply(res, 200, releaseJson(repo, rel));
     }
     return notFound(res);
   }

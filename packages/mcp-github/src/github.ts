@@ -14,8 +14,8 @@ export interface ClientOptions {
   /** Scale of retry waits in ms (tests shrink it). @default 1000 */
   retryBaseMs?: number;
   /**
-   * Pause between two writes (default 1 s) and between two writes that notify people, such as a
-   * new issue (default 3 s), as GitHub asks of integrations; tests set 0.
+   * Pause between two writes (default 1 s), two writes that notify people such as a new issue
+   * (default 3 s) and two searches (default 2 s), as GitHub asks of integrations; tests set 0.
    */
   writeIntervalMs?: number;
 }

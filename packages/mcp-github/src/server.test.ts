@@ -327,13 +327,23 @@ describe('mcp-github tools against a local GitHub API', () => {
     const { tools } = await s.client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual([
       'get_branch_info',
+      'get_commit',
       'get_directory_tree',
       'get_file_content',
       'get_issue',
+      'get_pull_request',
       'list_branches',
+      'list_commits',
       'list_issues',
+      'list_pull_requests',
       'list_repositories',
+      'search_code',
+      'search_issues',
+      'search_repositories',
     ]);
+    const all = await connect({ MCP_TOOLSETS: 'all' });
+    expect((await all.client.listTools()).tools).toHaveLength(27);
+    await all.close();
     expect(
       await callTool(s.client, 'delete_file', {
         repo_name: 'acme/api',
