@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import {
   bareServer,
+  bundledBareServer,
   coldStart,
   percentile,
   spawnStdioServer,
