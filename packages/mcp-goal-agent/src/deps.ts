@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { GoalEngine, isGoalEngineError, type GoalStore } from '@org/goal-engine';
 import { ToolError, type CheckResult, type Logger, type ServerDeps } from '@org/mcp-core';
-import { connectRedis, redisConfigured, type RedisConnection } from '@org/redis-connection';
+import { connectRedis, redisConfigured, redisOptions, type RedisConnection } from '@org/redis-connection';
+import type { Goal, GoalCommit, Task } from '@org/goal-engine';
 import envPaths from 'env-paths';
 import type { Config } from './config.js';
 import { FileGoalStore } from './stores/file-store.js';
@@ -25,6 +26,20 @@ export interface Deps extends ServerDeps {
   mapError(error: unknown): ToolError | undefined;
 }
 
+/** A GoalStore whose calls wait for the real one to be ready. */
+function deferredStore(ready: Promise<GoalStore>): GoalStore {
+  return {
+    allocateIds: async (kind: 'goal' | 'task', count: number) => (await ready).allocateIds(kind, count),
+    reserveIdsUpTo: async (kind: 'goal' | 'task', atLeast: number) =>
+      (await ready).reserveIdsUpTo(kind, atLeast),
+    getGoal: async (goalId: string): Promise<Goal | null> => (await ready).getGoal(goalId),
+    listGoals: async (): Promise<Goal[]> => (await ready).listGoals(),
+    getGoalTasks: async (goalId: string): Promise<Task[]> => (await ready).getGoalTasks(goalId),
+    getTasks: async (ids: readonly string[]): Promise<(Task | null)[]> => (await ready).getTasks(ids),
+    commit: async (change: GoalCommit) => (await ready).commit(change),
+  };
+}
+
 /** The default data directory: XDG data dir on Linux, Application Support on macOS, %APPDATA% on Windows. */
 export function defaultDataDir(): string {
   return join(envPaths('org-mcp', { suffix: '' }).data, 'goal-agent');
@@ -41,11 +56,18 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
   let store: GoalStore;
   let storeInfo: StoreInfo;
   let redis: RedisConnection | undefined;
+  let opening: Promise<unknown> = Promise.resolve();
   if (useRedis) {
-    redis = await connectRedis(config, logger);
-    const { RedisGoalStore } = await import('@org/goal-store-redis');
-    store = new RedisGoalStore(redis.client, { prefix: config.GOAL_AGENT_KEY_PREFIX });
-    storeInfo = { kind: 'redis', location: redis.location };
+    // Load ioredis and connect in the background, so `initialize` is answered without waiting
+    // for either; the first store call waits for them.
+    const ready = (async () => {
+      redis = await connectRedis(config, logger);
+      const { RedisGoalStore } = await import('@org/goal-store-redis');
+      return new RedisGoalStore(redis.client, { prefix: config.GOAL_AGENT_KEY_PREFIX });
+    })();
+    opening = ready;
+    store = deferredStore(ready);
+    storeInfo = { kind: 'redis', location: redisOptions(config).location };
   } else {
     const dir = config.GOAL_AGENT_DATA_DIR ?? defaultDataDir();
     const fileStore = new FileGoalStore(dir);
@@ -59,6 +81,7 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
   });
 
   const health = async (): Promise<{ ok: boolean; detail: string }> => {
+    await opening;
     if (redis) return redis.health();
     try {
       const stats = (store as FileGoalStore).stats();
@@ -86,6 +109,7 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
       return [{ name: `${storeInfo.kind} store`, ok: h.ok, detail: h.detail }];
     },
     async dispose() {
+      await opening.catch(() => undefined);
       await redis?.close();
     },
   };

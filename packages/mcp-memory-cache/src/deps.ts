@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { ToolError, type CheckResult, type Logger, type ServerDeps } from '@org/mcp-core';
-import { connectRedis, redisConfigured, type RedisConnection } from '@org/redis-connection';
+import { connectRedis, redisConfigured, redisOptions, type RedisConnection } from '@org/redis-connection';
 import envPaths from 'env-paths';
 import { NotAnIntegerError, type CacheBackend } from './backends/backend.js';
 import { FileCacheBackend } from './backends/file-backend.js';
@@ -11,7 +11,39 @@ export interface Deps extends ServerDeps {
   config: Config;
   logger: Logger;
   cache: CacheBackend;
+  /** The Redis connection once open (undefined on the file backend). */
+  redisConnection(): RedisConnection | undefined;
   mapError(error: unknown): ToolError | undefined;
+}
+
+/** A backend whose calls wait for the real one to be ready; its identity is known at once. */
+function deferredBackend(
+  ready: Promise<CacheBackend>,
+  identity: Pick<CacheBackend, 'kind' | 'location' | 'namespace'>,
+): CacheBackend {
+  const later =
+    <K extends keyof CacheBackend>(name: K) =>
+    async (...args: unknown[]) => {
+      const backend = await ready;
+      return (backend[name] as (...a: unknown[]) => unknown).apply(backend, args);
+    };
+  return {
+    ...identity,
+    set: later('set'),
+    get: later('get'),
+    delete: later('delete'),
+    exists: later('exists'),
+    expire: later('expire'),
+    ttl: later('ttl'),
+    scan: later('scan'),
+    mget: later('mget'),
+    mset: later('mset'),
+    incrBy: later('incrBy'),
+    flush: later('flush'),
+    info: later('info'),
+    ping: later('ping'),
+    close: later('close'),
+  } as CacheBackend;
 }
 
 /** The default data directory: XDG data dir on Linux, Application Support on macOS, %APPDATA% on Windows. */
@@ -28,13 +60,21 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
     config.CACHE_BACKEND === 'redis' || (config.CACHE_BACKEND === 'auto' && redisConfigured(config));
   let redis: RedisConnection | undefined;
   let cache: CacheBackend;
+  let opening: Promise<unknown> = Promise.resolve();
   if (useRedis) {
-    redis = await connectRedis(config, logger);
-    const { RedisCacheBackend } = await import('./backends/redis-backend.js');
-    const db = config.REDIS_URL
-      ? Number(new URL(config.REDIS_URL).pathname.slice(1) || '0')
-      : config.REDIS_DB;
-    cache = new RedisCacheBackend(redis.client, config.CACHE_NAMESPACE, redis.location, db);
+    // Load ioredis and connect in the background, so `initialize` is answered without waiting
+    // for either; the first cache call waits for them.
+    const { location } = redisOptions(config);
+    const ready = (async () => {
+      redis = await connectRedis(config, logger);
+      const { RedisCacheBackend } = await import('./backends/redis-backend.js');
+      const db = config.REDIS_URL
+        ? Number(new URL(config.REDIS_URL).pathname.slice(1) || '0')
+        : config.REDIS_DB;
+      return new RedisCacheBackend(redis.client, config.CACHE_NAMESPACE, location, db);
+    })();
+    opening = ready;
+    cache = deferredBackend(ready, { kind: 'redis', location, namespace: config.CACHE_NAMESPACE });
   } else {
     cache = new FileCacheBackend(config.CACHE_DATA_DIR ?? defaultDataDir(), config.CACHE_NAMESPACE);
   }
@@ -43,6 +83,7 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
     config,
     logger,
     cache,
+    redisConnection: () => redis,
     mapError(error) {
       if (error instanceof NotAnIntegerError) {
         return ToolError.validation(
@@ -53,6 +94,7 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
       return redis?.toToolError(error);
     },
     async check(): Promise<CheckResult[]> {
+      await opening;
       if (redis) {
         const h = await redis.health();
         return [{ name: 'redis backend', ok: h.ok, detail: h.detail }];
@@ -67,6 +109,7 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
       }
     },
     async dispose() {
+      await opening.catch(() => undefined);
       await cache.close();
       await redis?.close();
     },

@@ -286,7 +286,7 @@ describe('redis bulk operations', () => {
     const s = await connect(envFor('redis'));
     try {
       await callTool(s.client, 'cache_ping');
-      const client = (s.deps.cache as unknown as { redis: Redis }).redis;
+      const client = s.deps.redisConnection()!.client as Redis;
       let writes = 0;
       const stream = (client as unknown as { stream: { write: (...a: unknown[]) => boolean } }).stream;
       const original = stream.write.bind(stream);
