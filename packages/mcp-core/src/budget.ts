@@ -63,6 +63,16 @@ export interface Page<T> {
   next_cursor?: string;
 }
 
+/** The `truncated` / `next_cursor` fields of a page, to spread into a tool's output. */
+export function pageFields(page: { truncated: boolean; next_cursor?: string | undefined }): {
+  truncated: boolean;
+  next_cursor?: string;
+} {
+  return page.next_cursor
+    ? { truncated: page.truncated, next_cursor: page.next_cursor }
+    : { truncated: page.truncated };
+}
+
 const OffsetCursor = z.object({ o: z.number().int().nonnegative() });
 
 /**

@@ -16,7 +16,7 @@ export { defineTool, jsonish, parseJsonString, inputJsonSchema, outputJsonSchema
 export type { ToolDefinition, AnyTool, ToolAnnotations, ToolContext } from './tool.js';
 export { createMcpServer, selectTools, errorResult, McpServer, ResourceTemplate } from './server.js';
 export type { CreateMcpServerOptions, ToolFilter } from './server.js';
-export { paginate, fitToBudget, encodeCursor, decodeCursor, pageInfoShape } from './budget.js';
+export { paginate, fitToBudget, encodeCursor, decodeCursor, pageInfoShape, pageFields } from './budget.js';
 export type { Page, PageOptions } from './budget.js';
 export { runStdioServer, toolFilterFromConfig, readPackageInfo } from './run.js';
 export type { ServerModule, ServerDeps, CheckResult, RunOptions } from './run.js';

@@ -1,4 +1,4 @@
-import { defineTool, jsonish, pageInfoShape, z } from '@org/mcp-core';
+import { defineTool, jsonish, pageInfoShape, z, pageFields } from '@org/mcp-core';
 import type { Deps } from '../deps.js';
 import { repoRef } from '../github.js';
 import { Cursor, githubPage, Limit, RepoName } from './shared.js';
@@ -85,8 +85,7 @@ export const listIssues = tool({
     );
     return {
       issues: page.items,
-      truncated: page.truncated,
-      ...(page.next_cursor ? { next_cursor: page.next_cursor } : {}),
+      ...pageFields(page),
     };
   },
 });

@@ -1,14 +1,10 @@
-import { defineTool, jsonish, pageInfoShape, ToolError, z } from '@org/mcp-core';
+import { defineTool, jsonish, pageInfoShape, ToolError, z, pageFields } from '@org/mcp-core';
 import type { Deps } from '../deps.js';
 import { allowedBy, repoRef } from '../github.js';
 import { Cursor, githubPage, Limit, RepoName } from './shared.js';
 
 const tool = defineTool<Deps>();
 const Names = jsonish(z.array(z.string().min(1).max(100)).max(100));
-const page = <T>(p: { items: T[]; truncated: boolean; next_cursor?: string }) => ({
-  truncated: p.truncated,
-  ...(p.next_cursor ? { next_cursor: p.next_cursor } : {}),
-});
 const status = (error: unknown) => (error as { status?: number }).status;
 
 export const updateIssue = tool({
@@ -130,7 +126,7 @@ export const listPullRequests = tool({
         }),
       { limit, cursor, budget: outputBudget, map: (x) => summarizePull(x as unknown as RawPull) },
     );
-    return { pull_requests: p.items, ...page(p) };
+    return { pull_requests: p.items, ...pageFields(p) };
   },
 });
 
@@ -226,7 +222,7 @@ export const getPullRequest = tool({
           }),
         },
       );
-      return { ...out, files: p.items, ...page(p) };
+      return { ...out, files: p.items, ...pageFields(p) };
     }
     return out;
   },
@@ -338,7 +334,7 @@ const searchTool = <K extends 'code' | 'issues' | 'repositories'>(kind: K, descr
           },
         },
       );
-      return { total_count: total, items: p.items, ...page(p) };
+      return { total_count: total, items: p.items, ...pageFields(p) };
     },
   });
 
@@ -403,7 +399,7 @@ export const listCommits = tool({
         }),
       },
     );
-    return { commits: p.items, ...page(p) };
+    return { commits: p.items, ...pageFields(p) };
   },
 });
 
@@ -454,15 +450,13 @@ export const getCommit = tool({
             total: data.stats.total ?? 0,
           }
         : null,
-      files: (data.files ?? [])
-        .slice(0, 100)
-        .map((f) => ({
-          filename: f.filename,
-          status: f.status,
-          additions: f.additions,
-          deletions: f.deletions,
-          patch: f.patch === undefined ? null : f.patch.slice(0, 2000),
-        })),
+      files: (data.files ?? []).slice(0, 100).map((f) => ({
+        filename: f.filename,
+        status: f.status,
+        additions: f.additions,
+        deletions: f.deletions,
+        patch: f.patch === undefined ? null : f.patch.slice(0, 2000),
+      })),
     };
   },
 });
@@ -526,7 +520,7 @@ export const listReleases = tool({
         map: (r) => toRelease(r as RawRelease),
       },
     );
-    return { releases: p.items, ...page(p) };
+    return { releases: p.items, ...pageFields(p) };
   },
 });
 

@@ -1,4 +1,4 @@
-import { defineTool, jsonish, pageInfoShape, paginate, ToolError, z } from '@org/mcp-core';
+import { defineTool, jsonish, pageInfoShape, paginate, ToolError, z, pageFields } from '@org/mcp-core';
 import type { Deps } from '../deps.js';
 import { allowedBy, repoRef } from '../github.js';
 import {
@@ -110,8 +110,7 @@ export const listRepositories = tool({
     );
     return {
       repositories: page.items,
-      truncated: page.truncated,
-      ...(page.next_cursor ? { next_cursor: page.next_cursor } : {}),
+      ...pageFields(page),
     };
   },
 });
@@ -260,8 +259,7 @@ export const getDirectoryTree = tool({
       entries: page.items,
       total: all.length,
       github_truncated: data.truncated,
-      truncated: page.truncated,
-      ...(page.next_cursor ? { next_cursor: page.next_cursor } : {}),
+      ...pageFields(page),
     };
   },
 });
@@ -296,8 +294,7 @@ export const listBranches = tool({
     );
     return {
       branches: page.items,
-      truncated: page.truncated,
-      ...(page.next_cursor ? { next_cursor: page.next_cursor } : {}),
+      ...pageFields(page),
     };
   },
 });

@@ -1,4 +1,4 @@
-import { defineTool, jsonish, pageInfoShape, paginate, z } from '@org/mcp-core';
+import { defineTool, jsonish, pageInfoShape, paginate, z, pageFields } from '@org/mcp-core';
 import { goalProgress } from '@org/goal-engine';
 import type { Deps } from '../deps.js';
 import {
@@ -95,8 +95,7 @@ export const getGoal = tool({
       goal,
       progress: { total, percent_complete, remaining_critical_hours },
       tasks: page.items as never,
-      truncated: page.truncated,
-      ...(page.next_cursor ? { next_cursor: page.next_cursor } : {}),
+      ...pageFields(page),
     };
   },
 });
