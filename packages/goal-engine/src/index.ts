@@ -7,6 +7,7 @@ export {
   goalId,
   taskId,
   idNumber,
+  byIdNumber,
   emptyCounts,
   countByStatus,
   titleFrom,

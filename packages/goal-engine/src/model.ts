@@ -84,6 +84,9 @@ export const TASK_ID_PATTERN = /^TASK-\d{4,}$/;
 /** The number in an id (`TASK-0042` → 42). */
 export const idNumber = (id: string) => Number(id.slice(id.indexOf('-') + 1));
 
+/** Orders goals or tasks by the number in their id, which is their creation order (TASK-10000 after TASK-9999). */
+export const byIdNumber = (a: { id: string }, b: { id: string }): number => idNumber(a.id) - idNumber(b.id);
+
 /** A fresh count of zero per task status. */
 export function emptyCounts(): Record<TaskStatus, number> {
   return { pending: 0, in_progress: 0, completed: 0, failed: 0, blocked: 0, cancelled: 0 };

@@ -1,5 +1,5 @@
 import { VersionConflictError } from './errors.js';
-import type { Goal, Task } from './model.js';
+import { byIdNumber, type Goal, type Task } from './model.js';
 
 /**
  * One atomic change to one goal: the store applies all of it or none of it, and only when the
@@ -41,9 +41,6 @@ export interface GoalStore {
 /** Stored values are JSON, so a JSON round trip is a faithful deep copy. */
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
-const byNumber = (a: { id: string }, b: { id: string }) =>
-  a.id.length - b.id.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-
 /**
  * A GoalStore in memory, for tests and embedding. Values are copied in and out, so callers
  * can never alias stored state. All operations are O(size of what they read or write), except
@@ -71,12 +68,12 @@ export class MemoryGoalStore implements GoalStore {
   }
 
   async listGoals(): Promise<Goal[]> {
-    return [...this.goals.values()].sort(byNumber).map((g) => clone(g));
+    return [...this.goals.values()].sort(byIdNumber).map((g) => clone(g));
   }
 
   async getGoalTasks(goalId: string): Promise<Task[]> {
     const ids = this.goalTasks.get(goalId) ?? new Set<string>();
-    return [...ids].map((id) => clone(this.tasks.get(id)!)).sort(byNumber);
+    return [...ids].map((id) => clone(this.tasks.get(id)!)).sort(byIdNumber);
   }
 
   async getTasks(taskIds: readonly string[]): Promise<(Task | null)[]> {

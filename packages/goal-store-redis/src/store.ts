@@ -1,5 +1,6 @@
 import {
   VersionConflictError,
+  byIdNumber,
   idNumber,
   type Goal,
   type GoalCommit,
@@ -57,8 +58,6 @@ export interface RedisGoalStoreOptions {
   /** Prefix of every key. @default 'goal_agent' */
   prefix?: string;
 }
-
-const byNumber = (a: { id: string }, b: { id: string }) => idNumber(a.id) - idNumber(b.id);
 
 /**
  * A GoalStore on Redis. Keys (prefix `p`):
@@ -127,7 +126,7 @@ export class RedisGoalStore implements GoalStore {
 
   async getGoalTasks(goalId: string): Promise<Task[]> {
     const values = await this.redis.hvals(this.goalKeys(goalId).tasks);
-    return values.map((v) => JSON.parse(v) as Task).sort(byNumber);
+    return values.map((v) => JSON.parse(v) as Task).sort(byIdNumber);
   }
 
   async getTasks(taskIds: readonly string[]): Promise<(Task | null)[]> {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Journal, type JournalOptions, type JournalState } from '@org/file-journal';
 import {
   VersionConflictError,
-  idNumber,
+  byIdNumber,
   type Goal,
   type GoalCommit,
   type GoalStore,
@@ -15,7 +15,6 @@ type Entry =
   | { t: 'commit'; g: string; goal: Goal | null; put: Task[]; del: string[] }
   | { t: 'snapshot'; counters: { goal: number; task: number }; goals: Goal[]; tasks: Task[] };
 
-const byNumber = (a: { id: string }, b: { id: string }) => idNumber(a.id) - idNumber(b.id);
 /** Stored values are plain JSON, for which a JSON round trip is a faster deep copy than structuredClone. */
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
@@ -37,8 +36,8 @@ class GoalState implements JournalState<Entry> {
     return {
       t: 'snapshot',
       counters: { ...this.counters },
-      goals: [...this.goals.values()].sort(byNumber),
-      tasks: [...this.tasks.values()].sort(byNumber),
+      goals: [...this.goals.values()].sort(byIdNumber),
+      tasks: [...this.tasks.values()].sort(byIdNumber),
     };
   }
 
@@ -115,14 +114,14 @@ export class FileGoalStore implements GoalStore {
 
   async listGoals(): Promise<Goal[]> {
     this.journal.refresh();
-    return [...this.state.goals.values()].sort(byNumber).map(clone);
+    return [...this.state.goals.values()].sort(byIdNumber).map(clone);
   }
 
   async getGoalTasks(goalId: string): Promise<Task[]> {
     this.journal.refresh();
     return [...(this.state.goalTasks.get(goalId) ?? [])]
       .map((id) => clone(this.state.tasks.get(id)!))
-      .sort(byNumber);
+      .sort(byIdNumber);
   }
 
   async getTasks(taskIds: readonly string[]): Promise<(Task | null)[]> {
