@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { CoreConfigSchema, describeConfig, formatEnvHelp, loadConfig, secret } from './config.js';
+import {
+  CoreConfigSchema,
+  describeConfig,
+  formatEnvHelp,
+  loadConfig,
+  secret,
+  secretNames,
+} from './config.js';
 import { ConfigError } from './errors.js';
 
 const Schema = CoreConfigSchema.extend({
@@ -91,6 +98,8 @@ describe('describeConfig and --help text', () => {
     });
     expect(docs.find((d) => d.name === 'MCP_READ_ONLY')).toMatchObject({ default: false, required: false });
     for (const doc of docs) expect(doc.description, doc.name).not.toBe('');
+    expect(secretNames(Schema)).toEqual(docs.filter((d) => d.secret).map((d) => d.name));
+    expect(secretNames(Schema)).toEqual(['API_TOKEN']);
     const help = formatEnvHelp(Schema);
     expect(help).toMatch(/API_TOKEN {2}\(required, secret\)/);
     expect(help).toMatch(/MCP_LOG_LEVEL {2}\(default: warn\)/);

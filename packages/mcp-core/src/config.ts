@@ -87,6 +87,13 @@ export function loadConfig<S extends EnvSchema>(
   );
 }
 
+/** Names of the variables marked `secret`, read from the schema's metadata (no JSON schema built). */
+export function secretNames(schema: EnvSchema): string[] {
+  return Object.entries(schema.shape)
+    .filter(([, field]) => (field as z.ZodType).meta()?.[SECRET] === true)
+    .map(([name]) => name);
+}
+
 /** One env var as documented by its schema. */
 export interface EnvVarDoc {
   name: string;

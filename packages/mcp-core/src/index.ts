@@ -8,6 +8,7 @@ export {
   envBoolean,
   envList,
   secret,
+  secretNames,
 } from './config.js';
 export type { CoreConfig, EnvSchema, EnvVarDoc } from './config.js';
 export { createLogger, createScrubber } from './logger.js';

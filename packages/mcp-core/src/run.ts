@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { z } from 'zod';
-import { describeConfig, formatEnvHelp, loadConfig, type CoreConfig, type EnvSchema } from './config.js';
+import { formatEnvHelp, loadConfig, secretNames, type CoreConfig, type EnvSchema } from './config.js';
 import { ConfigError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 import type { ToolFilter } from './server.js';
@@ -129,10 +129,9 @@ export async function runStdioServer<S extends EnvSchema, Deps extends ServerDep
     process.exit(1);
   }
   const core = config as CoreConfig;
-  const docs = describeConfig(module.configSchema);
-  const secrets = docs
-    .filter((d) => d.secret)
-    .map((d) => (config as Record<string, unknown>)[d.name])
+  // Values of secret variables are scrubbed from every log line.
+  const secrets = secretNames(module.configSchema)
+    .map((name) => (config as Record<string, unknown>)[name])
     .filter((v): v is string => typeof v === 'string');
   const log = await createLogger({
     name: module.name,
