@@ -1,7 +1,7 @@
 import { defineTool, jsonish, pageInfoShape, z, pageFields } from '@org/mcp-core';
 import type { Deps } from '../deps.js';
 import { repoRef } from '../github.js';
-import { Cursor, githubPage, Limit, RepoName } from './shared.js';
+import { Cursor, githubPage, labelNames, Limit, RepoName } from './shared.js';
 
 const tool = defineTool<Deps>();
 const Names = jsonish(z.array(z.string().min(1).max(100)).max(100));
@@ -42,7 +42,7 @@ const summarize = (i: RawIssue, bodyChars: number): z.infer<typeof IssueSummary>
   url: i.html_url,
   user: i.user?.login ?? null,
   assignees: (i.assignees ?? []).map((a) => a.login),
-  labels: i.labels.map((l) => (typeof l === 'string' ? l : (l.name ?? ''))).filter(Boolean),
+  labels: labelNames(i.labels),
   comments: i.comments,
   created_at: i.created_at,
   updated_at: i.updated_at,

@@ -1,7 +1,7 @@
 import { defineTool, jsonish, pageInfoShape, ToolError, z, pageFields } from '@org/mcp-core';
 import type { Deps } from '../deps.js';
 import { allowedBy, repoRef } from '../github.js';
-import { Cursor, githubPage, Limit, RepoName } from './shared.js';
+import { Cursor, githubPage, labelNames, Limit, RepoName, requireSomeChange } from './shared.js';
 
 const tool = defineTool<Deps>();
 const Names = jsonish(z.array(z.string().min(1).max(100)).max(100));
@@ -34,8 +34,7 @@ export const updateIssue = tool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler({ repo_name, issue_number, ...patch }, { deps, signal }) {
     const ref = repoRef(repo_name, deps.config);
-    if (Object.values(patch).every((v) => v === undefined))
-      throw ToolError.validation('Give at least one field to change');
+    requireSomeChange(patch);
     const { data } = await deps.github.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
       ...ref,
       issue_number,
@@ -47,7 +46,7 @@ export const updateIssue = tool({
       title: data.title,
       state: data.state,
       url: data.html_url,
-      labels: data.labels.map((l) => (typeof l === 'string' ? l : (l.name ?? ''))).filter(Boolean),
+      labels: labelNames(data.labels),
       assignees: (data.assignees ?? []).map((a) => a.login),
     };
   },
@@ -601,8 +600,7 @@ export const updateRelease = tool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler({ repo_name, release_id, ...fields }, { deps, signal }) {
     const ref = repoRef(repo_name, deps.config);
-    if (Object.values(fields).every((v) => v === undefined))
-      throw ToolError.validation('Give at least one field to change');
+    requireSomeChange(fields);
     const { data } = await deps.github.request('PATCH /repos/{owner}/{repo}/releases/{release_id}', {
       ...ref,
       release_id,

@@ -52,24 +52,20 @@ export async function githubPage<T, U>(
 ): Promise<{ items: U[]; truncated: boolean; next_cursor?: string }> {
   const { page, skip } = options.cursor ? decodeCursor(options.cursor, PageCursor) : { page: 1, skip: 0 };
   const { data, headers } = await fetchPage(page, options.limit);
-  const mapped = data
-    .slice(skip)
-    .map(options.map)
-    .filter((x): x is U => x !== undefined);
+  // Map each item once, remembering its raw position so a budget cut resumes at the right item.
+  const kept: { at: number; item: U }[] = [];
+  data.forEach((raw, at) => {
+    if (at < skip) return;
+    const item = options.map(raw);
+    if (item !== undefined) kept.push({ at, item });
+  });
+  const mapped = kept.map((k) => k.item);
   const fit = fitToBudget(mapped, options.budget - 300);
   if (fit < mapped.length) {
-    // Mapped items and raw items line up only when map drops nothing; count raw items consumed.
-    let consumed = 0;
-    let kept = 0;
-    for (const raw of data.slice(skip)) {
-      if (kept === fit) break;
-      consumed++;
-      if (options.map(raw) !== undefined) kept++;
-    }
     return {
       items: mapped.slice(0, fit),
       truncated: true,
-      next_cursor: encodeCursor({ page, skip: skip + consumed }),
+      next_cursor: encodeCursor({ page, skip: kept[fit]!.at }),
     };
   }
   const hasNext = /rel="next"/.test(headers.link ?? '');
@@ -93,6 +89,16 @@ export function decodeText(base64: string): { text: string } | { binary: true } 
   if (bytes.includes(0)) return { binary: true };
   const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
   return text.includes('\uFFFD') ? { binary: true } : { text };
+}
+
+/** Label names from GitHub's label list, whose items are names or label objects. */
+export const labelNames = (labels: readonly (string | { name?: string })[]): string[] =>
+  labels.map((l) => (typeof l === 'string' ? l : (l.name ?? ''))).filter(Boolean);
+
+/** Refuses a PATCH that would change nothing. */
+export function requireSomeChange(fields: Record<string, unknown>): void {
+  if (Object.values(fields).every((v) => v === undefined))
+    throw ToolError.validation('Give at least one field to change');
 }
 
 export const notAFile = (path: string) =>
