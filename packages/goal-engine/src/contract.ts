@@ -125,19 +125,40 @@ export function goalStoreContract(factory: StoreFactory): ContractCase[] {
       await store.reserveIdsUpTo('task', 10);
       check((await store.allocateIds('task', 1)) === 43, 'a lower reserve must not move back');
     }),
-    withStore('a created goal and its tasks read back exactly, as copies', async (store) => {
+    withStore('a created goal and its tasks read back exactly, never aliased', async (store) => {
       const g = goal(1);
       const tasks = [task(1, 1), task(2, 1, ['TASK-0001'])];
       await store.commit({ goalId: g.id, expectedVersion: 0, goal: g, putTasks: tasks, deleteTaskIds: [] });
       same(await store.getGoal(g.id), g, 'goal round trip');
       same(await store.getGoalTasks(g.id), tasks, 'tasks round trip');
-      const copy = (await store.getGoal(g.id))!;
-      copy.metadata['x'] = 1;
-      copy.repos.push('mutated');
-      same(await store.getGoal(g.id), g, 'a returned goal must be a copy');
+      // A returned value is either a copy or frozen: changing it must not change the store.
+      const returned = (await store.getGoal(g.id))!;
+      const returnedTask = (await store.getGoalTasks(g.id))[1]!;
+      const attempts = [
+        () => (returned.metadata['x'] = 1),
+        () => returned.repos.push('mutated'),
+        () => returnedTask.dependencies.push('TASK-0404'),
+        () => (returnedTask.links.urls = ['https://mutated']),
+      ];
+      for (const attempt of attempts) {
+        try {
+          attempt();
+        } catch (error) {
+          check(error instanceof TypeError, `changing a returned value threw ${String(error)}`);
+        }
+      }
+      same(await store.getGoal(g.id), g, 'a returned goal must not alias the stored one');
+      same(await store.getGoalTasks(g.id), tasks, 'a returned task must not alias the stored one');
+      // What was committed stays the caller's: changing it later changes nothing stored.
+      const input = goal(1);
+      check(!Object.isFrozen(g) && !Object.isFrozen(tasks[0]), 'commit must not freeze the caller’s objects');
+      g.repos.push('after commit');
+      tasks[0]!.title = 'changed after commit';
+      same(await store.getGoal(g.id), input, 'a committed goal must not alias the caller’s object');
+      same((await store.getGoalTasks(g.id))[0], task(1, 1), 'a committed task must not alias the caller’s object');
       same(
         await store.getTasks(['TASK-0002', 'TASK-0404', 'TASK-0001']),
-        [tasks[1], null, tasks[0]],
+        [task(2, 1, ['TASK-0001']), null, task(1, 1)],
         'getTasks order and nulls',
       );
       check((await store.getGoal('GOAL-0404')) === null, 'unknown goal is null');

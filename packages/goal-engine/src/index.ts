@@ -35,7 +35,7 @@ export type {
 } from './planner.js';
 export { planToMermaid } from './mermaid.js';
 export type { MermaidTask } from './mermaid.js';
-export { MemoryGoalStore } from './store.js';
+export { MemoryGoalStore, freezeDeep } from './store.js';
 export { normalizeSnapshot } from './snapshot.js';
 export type { NormalizedSnapshot } from './snapshot.js';
 export type { GoalStore, GoalCommit } from './store.js';

@@ -21,6 +21,8 @@ export interface GoalCommit {
  * The persistence port of the engine, designed for stores shared by several processes.
  * Implementations: MemoryGoalStore (here), the Redis and embedded file stores of the server.
  * Every implementation must pass `goalStoreContract` (`@org/goal-engine/contract`).
+ * Values a store returns are read-only to the caller: in-memory stores hand out their own frozen
+ * copies (see `freezeDeep`) instead of copying on every read, so changing one throws.
  */
 export interface GoalStore {
   /** Reserves `count` consecutive numbers for new ids and returns the first. Never hands a number out twice, even across processes and restarts. */
@@ -42,8 +44,20 @@ export interface GoalStore {
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 /**
- * A GoalStore in memory, for tests and embedding. Values are copied in and out, so callers
- * can never alias stored state. All operations are O(size of what they read or write), except
+ * Freezes a JSON value and everything in it, and returns it. Stores that keep values in memory
+ * freeze them once when stored, so reads can hand them out without a copy.
+ */
+export function freezeDeep<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) freezeDeep(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * A GoalStore in memory, for tests and embedding. Values are copied in and frozen, and handed
+ * out as they are, so callers can never change stored state. All operations are O(size of what they read or write), except
  * listGoals and getGoalTasks which sort their result.
  */
 export class MemoryGoalStore implements GoalStore {
@@ -64,22 +78,21 @@ export class MemoryGoalStore implements GoalStore {
 
   async getGoal(goalId: string): Promise<Goal | null> {
     const goal = this.goals.get(goalId);
-    return goal ? clone(goal) : null;
+    return goal ?? null;
   }
 
   async listGoals(): Promise<Goal[]> {
-    return [...this.goals.values()].sort(byIdNumber).map((g) => clone(g));
+    return [...this.goals.values()].sort(byIdNumber);
   }
 
   async getGoalTasks(goalId: string): Promise<Task[]> {
     const ids = this.goalTasks.get(goalId) ?? new Set<string>();
-    return [...ids].map((id) => clone(this.tasks.get(id)!)).sort(byIdNumber);
+    return [...ids].map((id) => this.tasks.get(id)!).sort(byIdNumber);
   }
 
   async getTasks(taskIds: readonly string[]): Promise<(Task | null)[]> {
     return taskIds.map((id) => {
-      const task = this.tasks.get(id);
-      return task ? clone(task) : null;
+      return this.tasks.get(id) ?? null;
     });
   }
 
@@ -95,7 +108,7 @@ export class MemoryGoalStore implements GoalStore {
       this.goals.delete(change.goalId);
       return;
     }
-    this.goals.set(change.goalId, clone(change.goal));
+    this.goals.set(change.goalId, freezeDeep(clone(change.goal)));
     let ids = this.goalTasks.get(change.goalId);
     if (!ids) this.goalTasks.set(change.goalId, (ids = new Set()));
     for (const id of change.deleteTaskIds) {
@@ -103,7 +116,7 @@ export class MemoryGoalStore implements GoalStore {
       ids.delete(id);
     }
     for (const task of change.putTasks) {
-      this.tasks.set(task.id, clone(task));
+      this.tasks.set(task.id, freezeDeep(clone(task)));
       ids.add(task.id);
     }
   }

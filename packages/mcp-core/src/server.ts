@@ -138,7 +138,9 @@ export function createMcpServer<Deps>(options: CreateMcpServerOptions<Deps>): Mc
   server.server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
     const { name, arguments: args } = request.params;
     const tool = byName.get(name);
-    const logger = options.logger.child({ tool: name });
+    // Made on first use: a pino child per call costs more than most handlers.
+    let child: Logger | undefined;
+    const logger = (): Logger => (child ??= options.logger.child({ tool: name }));
     try {
       if (!tool) {
         throw allNames.has(name)
@@ -158,12 +160,14 @@ export function createMcpServer<Deps>(options: CreateMcpServerOptions<Deps>): Mc
       const raw = await tool.handler(parsed.data, {
         deps: options.deps,
         signal: extra.signal,
-        logger,
+        get logger() {
+          return logger();
+        },
         outputBudget,
       });
       const output = tool.output.safeParse(raw);
       if (!output.success) {
-        logger.error({ issues: output.error.issues }, 'tool returned output that does not match its schema');
+        logger().error({ issues: output.error.issues }, 'tool returned output that does not match its schema');
         throw new Error(`output of ${name} does not match its schema`);
       }
       const data = output.data as Record<string, unknown>;
@@ -172,9 +176,9 @@ export function createMcpServer<Deps>(options: CreateMcpServerOptions<Deps>): Mc
     } catch (error) {
       const envelope = toErrorEnvelope(
         isToolError(error) ? error : (options.mapError?.(error) ?? error),
-        logger,
+        logger(),
       );
-      if (envelope.type !== 'internal') logger.info({ envelope }, 'tool call failed');
+      if (envelope.type !== 'internal') logger().info({ envelope }, 'tool call failed');
       return errorResult(envelope);
     }
   });

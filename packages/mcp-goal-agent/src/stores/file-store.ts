@@ -3,6 +3,7 @@ import { Journal, type JournalOptions, type JournalState } from '@org/file-journ
 import {
   VersionConflictError,
   byIdNumber,
+  freezeDeep,
   type Goal,
   type GoalCommit,
   type GoalStore,
@@ -18,7 +19,7 @@ type Entry =
 /** Stored values are plain JSON, for which a JSON round trip is a faster deep copy than structuredClone. */
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
-/** The goals and tasks the journal describes, kept in memory. */
+/** The goals and tasks the journal describes, kept in memory, frozen so reads need no copy. */
 class GoalState implements JournalState<Entry> {
   goals = new Map<string, Goal>();
   tasks = new Map<string, Task>();
@@ -47,11 +48,11 @@ class GoalState implements JournalState<Entry> {
     } else if (entry.t === 'snapshot') {
       this.counters = { ...entry.counters };
       for (const g of entry.goals) {
-        this.goals.set(g.id, g);
+        this.goals.set(g.id, freezeDeep(g));
         this.goalTasks.set(g.id, new Set());
       }
       for (const t of entry.tasks) {
-        this.tasks.set(t.id, t);
+        this.tasks.set(t.id, freezeDeep(t));
         this.goalTasks.get(t.goal_id)?.add(t.id);
       }
     } else if (entry.goal === null) {
@@ -59,7 +60,7 @@ class GoalState implements JournalState<Entry> {
       this.goalTasks.delete(entry.g);
       this.goals.delete(entry.g);
     } else {
-      this.goals.set(entry.g, entry.goal);
+      this.goals.set(entry.g, freezeDeep(entry.goal));
       let ids = this.goalTasks.get(entry.g);
       if (!ids) this.goalTasks.set(entry.g, (ids = new Set()));
       for (const id of entry.del) {
@@ -67,7 +68,7 @@ class GoalState implements JournalState<Entry> {
         ids.delete(id);
       }
       for (const t of entry.put) {
-        this.tasks.set(t.id, t);
+        this.tasks.set(t.id, freezeDeep(t));
         ids.add(t.id);
       }
     }
@@ -108,27 +109,25 @@ export class FileGoalStore implements GoalStore {
 
   async getGoal(goalId: string): Promise<Goal | null> {
     this.journal.refresh();
-    const goal = this.state.goals.get(goalId);
-    return goal ? clone(goal) : null;
+    return this.state.goals.get(goalId) ?? null;
   }
 
   async listGoals(): Promise<Goal[]> {
     this.journal.refresh();
-    return [...this.state.goals.values()].sort(byIdNumber).map(clone);
+    return [...this.state.goals.values()].sort(byIdNumber);
   }
 
   async getGoalTasks(goalId: string): Promise<Task[]> {
     this.journal.refresh();
     return [...(this.state.goalTasks.get(goalId) ?? [])]
-      .map((id) => clone(this.state.tasks.get(id)!))
+      .map((id) => this.state.tasks.get(id)!)
       .sort(byIdNumber);
   }
 
   async getTasks(taskIds: readonly string[]): Promise<(Task | null)[]> {
     this.journal.refresh();
     return taskIds.map((id) => {
-      const task = this.state.tasks.get(id);
-      return task ? clone(task) : null;
+      return this.state.tasks.get(id) ?? null;
     });
   }
 
@@ -142,8 +141,9 @@ export class FileGoalStore implements GoalStore {
       append({
         t: 'commit',
         g: change.goalId,
-        goal: change.goal,
-        put: [...change.putTasks],
+        // Copies: the state keeps (and freezes) what is applied, and the caller keeps its objects.
+        goal: change.goal && clone(change.goal),
+        put: change.putTasks.map(clone),
         del: [...change.deleteTaskIds],
       });
     });

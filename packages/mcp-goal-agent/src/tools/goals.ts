@@ -78,7 +78,9 @@ export const getGoal = tool({
       percent_complete: z.number().describe('Completed share of the tasks that are not cancelled, 0–100'),
       remaining_critical_hours: z.number().describe('Hours left on the critical path'),
     }),
-    tasks: z.array(z.union([TaskOutput, TaskSummaryOutput])),
+    // Summary first (strict, so a full task is not cut down to one): it is the default detail,
+    // and a union tries its members in order.
+    tasks: z.array(z.union([TaskSummaryOutput.strict(), TaskOutput])),
     ...pageInfoShape,
   }),
   annotations: { readOnlyHint: true, openWorldHint: false },
