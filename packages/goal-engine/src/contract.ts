@@ -131,6 +131,8 @@ export function goalStoreContract(factory: StoreFactory): ContractCase[] {
       await store.commit({ goalId: g.id, expectedVersion: 0, goal: g, putTasks: tasks, deleteTaskIds: [] });
       same(await store.getGoal(g.id), g, 'goal round trip');
       same(await store.getGoalTasks(g.id), tasks, 'tasks round trip');
+      same(await store.getGoalWithTasks(g.id), { goal: g, tasks }, 'goal with tasks round trip');
+      check((await store.getGoalWithTasks('GOAL-0404')) === null, 'unknown goal with tasks is null');
       // A returned value is either a copy or frozen: changing it must not change the store.
       const returned = (await store.getGoal(g.id))!;
       const returnedTask = (await store.getGoalTasks(g.id))[1]!;
@@ -155,7 +157,11 @@ export function goalStoreContract(factory: StoreFactory): ContractCase[] {
       g.repos.push('after commit');
       tasks[0]!.title = 'changed after commit';
       same(await store.getGoal(g.id), input, 'a committed goal must not alias the caller’s object');
-      same((await store.getGoalTasks(g.id))[0], task(1, 1), 'a committed task must not alias the caller’s object');
+      same(
+        (await store.getGoalTasks(g.id))[0],
+        task(1, 1),
+        'a committed task must not alias the caller’s object',
+      );
       same(
         await store.getTasks(['TASK-0002', 'TASK-0404', 'TASK-0001']),
         [task(2, 1, ['TASK-0001']), null, task(1, 1)],
@@ -296,6 +302,11 @@ export function goalStoreContract(factory: StoreFactory): ContractCase[] {
         ['TASK-0001', 'TASK-0003'],
         'after task delete',
       );
+      same(
+        (await store.getGoalWithTasks('GOAL-0001'))?.tasks.map((t) => t.id),
+        ['TASK-0001', 'TASK-0003'],
+        'after task delete, read with the goal',
+      );
       same(await store.getTasks(['TASK-0002']), [null], 'deleted task is gone');
       await store.commit({
         goalId: 'GOAL-0001',
@@ -305,6 +316,7 @@ export function goalStoreContract(factory: StoreFactory): ContractCase[] {
         deleteTaskIds: [],
       });
       check((await store.getGoal('GOAL-0001')) === null, 'deleted goal is gone');
+      check((await store.getGoalWithTasks('GOAL-0001')) === null, 'deleted goal is gone with its tasks');
       same(
         await store.getTasks(['TASK-0001', 'TASK-0003', 'TASK-0004']),
         [null, null, task(4, 2)],

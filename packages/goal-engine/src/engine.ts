@@ -199,6 +199,13 @@ export class GoalEngine {
     return goal;
   }
 
+  /** The goal and its tasks as of one moment (one read of the store). */
+  private async mustGetGoalWithTasks(goalId: string): Promise<{ goal: Goal; tasks: Task[] }> {
+    const found = await this.store.getGoalWithTasks(goalId);
+    if (!found) throw notFound(`Goal ${goalId} not found`, 'list_goals shows the goals that exist.');
+    return found;
+  }
+
   private async mustGetTask(taskId: string): Promise<Task> {
     const [task] = await this.store.getTasks([taskId]);
     if (!task) throw notFound(`Task ${taskId} not found`);
@@ -309,8 +316,7 @@ export class GoalEngine {
   /** Deletes a goal and all its tasks. */
   async deleteGoal(goalId: string): Promise<{ deleted_goal_id: string; deleted_task_ids: string[] }> {
     return this.retrying(async () => {
-      const goal = await this.mustGetGoal(goalId);
-      const tasks = await this.store.getGoalTasks(goalId);
+      const { goal, tasks } = await this.mustGetGoalWithTasks(goalId);
       await this.store.commit({
         goalId,
         expectedVersion: goal.version,
@@ -324,8 +330,7 @@ export class GoalEngine {
 
   /** A goal and its tasks in creation order. */
   async getGoal(goalId: string): Promise<{ goal: Goal; tasks: Task[] }> {
-    const goal = await this.mustGetGoal(goalId);
-    return { goal, tasks: await this.store.getGoalTasks(goalId) };
+    return this.mustGetGoalWithTasks(goalId);
   }
 
   /** Goals in creation order, optionally filtered by status and priority. */
@@ -547,8 +552,7 @@ export class GoalEngine {
       }
       if (task.dependencies.includes(dependsOn))
         throw validation(`${taskId} already depends on ${dependsOn}`);
-      const goal = await this.mustGetGoal(task.goal_id);
-      const tasks = await this.store.getGoalTasks(task.goal_id);
+      const { goal, tasks } = await this.mustGetGoalWithTasks(task.goal_id);
       const candidate = tasks.map((t) =>
         t.id === taskId ? { ...t, dependencies: [...t.dependencies, dependsOn] } : t,
       );
@@ -666,8 +670,8 @@ export class GoalEngine {
           'Nothing was changed.',
         );
       }
-      const goal = await this.mustGetGoal([...goalIds][0]!);
-      const working = new Map((await this.store.getGoalTasks(goal.id)).map((t) => [t.id, t]));
+      const { goal, tasks } = await this.mustGetGoalWithTasks([...goalIds][0]!);
+      const working = new Map(tasks.map((t) => [t.id, t]));
       const before = new Map<string, Task>();
       const now = this.now();
       updates.forEach((u, k) => {
@@ -712,8 +716,7 @@ export class GoalEngine {
   ): Promise<{ goal_id: string; deleted_task_ids: string[]; detached_from: string[] }> {
     return this.retrying(async () => {
       const task = await this.mustGetTask(taskId);
-      const goal = await this.mustGetGoal(task.goal_id);
-      const tasks = await this.store.getGoalTasks(goal.id);
+      const { goal, tasks } = await this.mustGetGoalWithTasks(task.goal_id);
       const dependents = (ids: Set<string>) =>
         tasks.filter((t) => !ids.has(t.id) && t.dependencies.some((d) => ids.has(d)));
       const doomed = new Set([taskId]);

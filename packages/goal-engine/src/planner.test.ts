@@ -338,6 +338,28 @@ describe('planner properties on random DAGs', () => {
     );
   });
 
+  it('goalProgress reports the critical path hours of the execution plan, cycles included', () => {
+    const withExtras = shuffled.chain((tasks) =>
+      fc
+        .tuple(
+          fc.constant(tasks),
+          fc.array(fc.tuple(fc.nat(tasks.length - 1), fc.nat(tasks.length)), { maxLength: 3 }),
+        )
+        .map(([tasks, extra]) => {
+          // Extra edges may close cycles (or point at an unknown id when the target is past the end).
+          const copy = tasks.map((x) => ({ ...x, dependencies: [...x.dependencies] }));
+          for (const [from, to] of extra) copy[from]!.dependencies.push(copy[to]?.id ?? 'TASK-9999');
+          return copy;
+        }),
+    );
+    fc.assert(
+      fc.property(withExtras, (tasks) => {
+        expect(goalProgress(tasks).remaining_critical_hours).toBe(executionPlan(tasks).critical_path.hours);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('is deterministic: the same tasks give the same plan', () => {
     fc.assert(
       fc.property(shuffled, (tasks) => {

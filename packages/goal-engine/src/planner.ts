@@ -389,6 +389,73 @@ export function goalProgress(tasks: readonly PlanTask[]): GoalProgress {
     total: tasks.length,
     counts,
     percent_complete: countable === 0 ? 0 : Math.round((counts.completed / countable) * 1000) / 10,
-    remaining_critical_hours: executionPlan(tasks).critical_path.hours,
+    remaining_critical_hours: criticalHours(tasks),
   };
+}
+
+/**
+ * `executionPlan(tasks).critical_path.hours` without building the plan (progress reports ask
+ * for it on every read): one depth-first pass that leaves out what the plan leaves out (tasks on
+ * or behind a cycle, tasks behind a failed, cancelled or unknown dependency). O(V + E).
+ */
+function criticalHours(tasks: readonly PlanTask[]): number {
+  const n = tasks.length;
+  const index = new Map<string, number>();
+  for (let i = 0; i < n; i++) index.set(tasks[i]!.id, i);
+  const mark = new Uint8Array(n); // 0 unseen, 1 on the stack, 2 finished
+  const behindCycle = new Uint8Array(n);
+  const excluded = new Uint8Array(n); // left out of the phases: not open, or blocked
+  const hours = new Float64Array(n);
+  const stack: number[] = [];
+  const next: number[] = []; // per stack entry: the next dependency to visit
+  let best = 0;
+  for (let root = 0; root < n; root++) {
+    if (mark[root]) continue;
+    mark[root] = 1;
+    stack.push(root);
+    next.push(0);
+    while (stack.length > 0) {
+      const top = stack.length - 1;
+      const v = stack[top]!;
+      const deps = tasks[v]!.dependencies;
+      const e = next[top]!;
+      if (e < deps.length) {
+        next[top] = e + 1;
+        const d = index.get(deps[e]!);
+        if (d === undefined) continue;
+        if (mark[d] === 0) {
+          mark[d] = 1;
+          stack.push(d);
+          next.push(0);
+        } else if (mark[d] === 1) {
+          behindCycle[v] = 1; // d is an ancestor on the stack: v closes a cycle
+        }
+        continue;
+      }
+      stack.pop();
+      next.pop();
+      mark[v] = 2;
+      const state = stateOf(tasks[v]!.status);
+      let blocked = false;
+      let longest = 0;
+      for (const id of deps) {
+        const d = index.get(id);
+        if (d === undefined) {
+          blocked = true;
+          continue;
+        }
+        if (behindCycle[d]) behindCycle[v] = 1;
+        const dState = stateOf(tasks[d]!.status);
+        if (dState === DEAD || (dState === OPEN && excluded[d])) blocked = true;
+        else if (dState === OPEN && hours[d]! > longest) longest = hours[d]!;
+      }
+      if (state !== OPEN || blocked || behindCycle[v]) {
+        excluded[v] = 1;
+        continue;
+      }
+      hours[v] = longest + (parseEffort(tasks[v]!.estimated_effort) ?? DEFAULT_EFFORT_HOURS);
+      if (hours[v]! > best) best = hours[v]!;
+    }
+  }
+  return best;
 }

@@ -34,6 +34,8 @@ export interface GoalStore {
   listGoals(): Promise<Goal[]>;
   /** Every task of a goal, in creation order. */
   getGoalTasks(goalId: string): Promise<Task[]>;
+  /** A goal and its tasks (creation order) as of one moment, or null if the goal does not exist. */
+  getGoalWithTasks(goalId: string): Promise<{ goal: Goal; tasks: Task[] } | null>;
   /** Tasks by id from any goal, in the order asked; null where none exists. */
   getTasks(taskIds: readonly string[]): Promise<(Task | null)[]>;
   /** Applies the change atomically or throws VersionConflictError (and changes nothing). */
@@ -88,6 +90,11 @@ export class MemoryGoalStore implements GoalStore {
   async getGoalTasks(goalId: string): Promise<Task[]> {
     const ids = this.goalTasks.get(goalId) ?? new Set<string>();
     return [...ids].map((id) => this.tasks.get(id)!).sort(byIdNumber);
+  }
+
+  async getGoalWithTasks(goalId: string): Promise<{ goal: Goal; tasks: Task[] } | null> {
+    const goal = this.goals.get(goalId);
+    return goal ? { goal, tasks: await this.getGoalTasks(goalId) } : null;
   }
 
   async getTasks(taskIds: readonly string[]): Promise<(Task | null)[]> {

@@ -129,6 +129,22 @@ export class RedisGoalStore implements GoalStore {
     return values.map((v) => JSON.parse(v) as Task).sort(byIdNumber);
   }
 
+  async getGoalWithTasks(goalId: string): Promise<{ goal: Goal; tasks: Task[] } | null> {
+    // One MULTI: both keys share the goal's hash tag, so it also runs on a cluster.
+    const keys = this.goalKeys(goalId);
+    const replies = await this.redis.multi().hget(keys.goal, 'json').hvals(keys.tasks).exec();
+    const [[goalError, json], [tasksError, values]] = replies as [
+      [Error | null, string | null],
+      [Error | null, string[]],
+    ];
+    if (goalError ?? tasksError) throw goalError ?? tasksError;
+    if (!json) return null;
+    return {
+      goal: JSON.parse(json) as Goal,
+      tasks: values.map((v) => JSON.parse(v) as Task).sort(byIdNumber),
+    };
+  }
+
   async getTasks(taskIds: readonly string[]): Promise<(Task | null)[]> {
     if (taskIds.length === 0) return [];
     const goalIds = await this.redis.hmget(this.indexKey, ...taskIds);

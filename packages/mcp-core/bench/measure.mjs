@@ -20,18 +20,38 @@ export function percentile(values, p) {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
-/** Times `runs` sequential calls of a tool (after `warmup` untimed ones); returns p50/p99 in ms. */
-export async function timeCalls(client, name, args, { runs = 300, warmup = 300 } = {}) {
-  const samples = [];
+/** A case for `interleaved`: one MCP tool call (args may depend on the round number). */
+export function toolCall(label, client, name, args = {}) {
+  return {
+    label,
+    async run(i) {
+      const result = await client.callTool({ name, arguments: typeof args === 'function' ? args(i) : args });
+      if (result.isError) throw new Error(`${name} failed: ${result.content[0]?.text}`);
+    },
+  };
+}
+
+/**
+ * Runs the cases round-robin, one call each per round (`warmup` untimed rounds, then `runs`
+ * timed), starting each round at the next case, so that whatever the machine does meanwhile
+ * hits every case alike. Returns p50/p99 in ms per case, in the order given.
+ */
+export async function interleaved(cases, { runs = 300, warmup = 300 } = {}) {
+  const samples = cases.map(() => []);
   for (let i = 0; i < warmup + runs; i++) {
-    const a = typeof args === 'function' ? args(i) : args;
-    const start = process.hrtime.bigint();
-    const result = await client.callTool({ name, arguments: a });
-    const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    if (result.isError) throw new Error(`${name} failed: ${result.content[0]?.text}`);
-    if (i >= warmup) samples.push(ms);
+    for (let j = 0; j < cases.length; j++) {
+      const k = (i + j) % cases.length;
+      const start = process.hrtime.bigint();
+      await cases[k].run(i);
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      if (i >= warmup) samples[k].push(ms);
+    }
   }
-  return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
+  return cases.map((c, k) => ({
+    label: c.label,
+    p50: percentile(samples[k], 50),
+    p99: percentile(samples[k], 99),
+  }));
 }
 
 /** Median time from spawn to the answer of `initialize`, over `runs` fresh processes. */

@@ -7,6 +7,9 @@ describe('fitToBudget', () => {
     const items = ['aaaa', 'bbbb', 'cccc'];
     expect(fitToBudget(items, 14)).toBe(2); // each is 6 + 1
     expect(fitToBudget(items, 1000)).toBe(3);
+    expect(fitToBudget(items, 21)).toBe(3); // exactly the budget
+    expect(fitToBudget(items, 20)).toBe(2);
+    expect(fitToBudget(items, 14, () => 5)).toBe(2); // a custom measure
     expect(fitToBudget(['x'.repeat(500)], 10)).toBe(1);
     expect(fitToBudget([], 10)).toBe(0);
   });

@@ -32,11 +32,12 @@ export function decodeCursor<T>(cursor: string, schema: z.ZodType<T>): T {
  * (default: its JSON length plus a separator). At least one item is always kept, so a result is
  * never empty only because one item is large. O(n) in the items kept.
  */
-export function fitToBudget<T>(
-  items: readonly T[],
-  budget: number,
-  measure: (item: T) => number = (item) => JSON.stringify(item).length + 1,
-): number {
+export function fitToBudget<T>(items: readonly T[], budget: number, measure?: (item: T) => number): number {
+  // The common case, everything fits: one measure of the whole list instead of one per item.
+  if (!measure) {
+    if (JSON.stringify(items).length <= budget) return items.length;
+    measure = (item) => JSON.stringify(item).length + 1;
+  }
   let used = 0;
   let count = 0;
   for (const item of items) {

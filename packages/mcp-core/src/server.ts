@@ -167,7 +167,10 @@ export function createMcpServer<Deps>(options: CreateMcpServerOptions<Deps>): Mc
       });
       const output = tool.output.safeParse(raw);
       if (!output.success) {
-        logger().error({ issues: output.error.issues }, 'tool returned output that does not match its schema');
+        logger().error(
+          { issues: output.error.issues },
+          'tool returned output that does not match its schema',
+        );
         throw new Error(`output of ${name} does not match its schema`);
       }
       const data = output.data as Record<string, unknown>;

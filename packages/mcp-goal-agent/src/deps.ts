@@ -35,6 +35,7 @@ function deferredStore(ready: Promise<GoalStore>): GoalStore {
     getGoal: async (goalId: string): Promise<Goal | null> => (await ready).getGoal(goalId),
     listGoals: async (): Promise<Goal[]> => (await ready).listGoals(),
     getGoalTasks: async (goalId: string): Promise<Task[]> => (await ready).getGoalTasks(goalId),
+    getGoalWithTasks: async (goalId: string) => (await ready).getGoalWithTasks(goalId),
     getTasks: async (ids: readonly string[]): Promise<(Task | null)[]> => (await ready).getTasks(ids),
     commit: async (change: GoalCommit) => (await ready).commit(change),
   };

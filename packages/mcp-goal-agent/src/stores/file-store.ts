@@ -119,9 +119,19 @@ export class FileGoalStore implements GoalStore {
 
   async getGoalTasks(goalId: string): Promise<Task[]> {
     this.journal.refresh();
+    return this.tasksOf(goalId);
+  }
+
+  private tasksOf(goalId: string): Task[] {
     return [...(this.state.goalTasks.get(goalId) ?? [])]
       .map((id) => this.state.tasks.get(id)!)
       .sort(byIdNumber);
+  }
+
+  async getGoalWithTasks(goalId: string): Promise<{ goal: Goal; tasks: Task[] } | null> {
+    this.journal.refresh();
+    const goal = this.state.goals.get(goalId);
+    return goal ? { goal, tasks: this.tasksOf(goalId) } : null;
   }
 
   async getTasks(taskIds: readonly string[]): Promise<(Task | null)[]> {
