@@ -31,6 +31,7 @@ describe('loadConfig', () => {
       MCP_TOOLSETS: ['a', 'b', 'c'],
       MCP_LOG_LEVEL: 'warn',
       MCP_MAX_OUTPUT_CHARS: 20000,
+      MCP_VALIDATE_OUTPUT: false,
     });
     expect(config.MCP_TOOLS).toBeUndefined();
   });

@@ -59,6 +59,10 @@ export const CoreConfigSchema = z.object({
     .min(1000)
     .default(20000)
     .describe('Size budget of one list or search result, in characters of rendered text'),
+  MCP_VALIDATE_OUTPUT: envBoolean(
+    false,
+    'Check every tool result against its output schema before sending it (a self-check that costs time on every call; clients that know the schema check it anyway)',
+  ),
 });
 export type CoreConfig = z.infer<typeof CoreConfigSchema>;
 

@@ -30,6 +30,7 @@ describe('runStdioServer flags', () => {
       'MCP_TOOLS',
       'MCP_EXCLUDE_TOOLS',
       'MCP_MAX_OUTPUT_CHARS',
+      'MCP_VALIDATE_OUTPUT',
       'FIXTURE_TOKEN',
       'FIXTURE_PORT',
     ]) {

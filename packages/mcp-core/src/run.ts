@@ -45,6 +45,19 @@ export function toolFilterFromConfig(config: CoreConfig): ToolFilter {
   };
 }
 
+/** The createMcpServer options the shared MCP_* variables set: tool filter, output budget, output checks. */
+export function coreServerOptions(config: CoreConfig): {
+  filter: ToolFilter;
+  outputBudget: number;
+  validateOutput: boolean;
+} {
+  return {
+    filter: toolFilterFromConfig(config),
+    outputBudget: config.MCP_MAX_OUTPUT_CHARS,
+    validateOutput: config.MCP_VALIDATE_OUTPUT,
+  };
+}
+
 /**
  * Reads `name` and `version` from the nearest package.json above the calling module, so it works
  * from `src/`, from `dist/` and from a bundle in `dist/bundle/`.

@@ -101,6 +101,7 @@ let logLines: string[] = [];
 async function connect(
   filter: ToolFilter = {},
   outputBudget?: number,
+  validateOutput?: boolean,
 ): Promise<ConnectedClient & { deps: Deps }> {
   logLines = [];
   const { logger } = await createLogger({
@@ -117,6 +118,7 @@ async function connect(
     logger,
     filter,
     ...(outputBudget ? { outputBudget } : {}),
+    ...(validateOutput ? { validateOutput } : {}),
   });
   return { ...(await connectInMemory(server)), deps };
 }
@@ -242,12 +244,22 @@ describe('createMcpServer through a real MCP client', () => {
     });
   });
 
-  it('treats output that breaks its schema as an internal error', async () => {
-    session = await connect();
+  it('with validateOutput, treats output that breaks its schema as an internal error', async () => {
+    session = await connect({}, undefined, true);
     expect(await callTool(session.client, 'bad_output')).toMatchObject({
       ok: false,
       error: { type: 'internal' },
     });
+    expect(logLines.join('\n')).toMatch(/does not match its schema/);
+  });
+
+  it('without validateOutput, sends the result as is and the client refuses it against the schema', async () => {
+    session = await connect();
+    await expect(session.client.callTool({ name: 'bad_output', arguments: {} })).rejects.toThrow(
+      /output schema/,
+    );
+    // A result that matches passes the client's check.
+    expect(await callTool(session.client, 'get_thing', { key: 'a' })).toMatchObject({ ok: true });
   });
 
   it('refuses oversized arguments before the handler runs', async () => {

@@ -76,6 +76,12 @@ export interface CreateMcpServerOptions<Deps> {
   /** Arguments larger than this (as JSON) are refused. @default 1000000 */
   maxInputChars?: number;
   /**
+   * Parse every result with the tool's output schema before sending it; a mismatch becomes an
+   * `internal` error. Off by default: handlers are typed against the schema, and the parse costs
+   * more than many handlers on every call (MCP_VALIDATE_OUTPUT). @default false
+   */
+  validateOutput?: boolean;
+  /**
    * Turns a server's own errors (a library's error class, a driver's connection error) into a
    * ToolError; return undefined for anything else, which then becomes `internal`.
    */
@@ -165,7 +171,9 @@ export function createMcpServer<Deps>(options: CreateMcpServerOptions<Deps>): Mc
         },
         outputBudget,
       });
-      const output = tool.output.safeParse(raw);
+      const output = options.validateOutput
+        ? tool.output.safeParse(raw)
+        : { success: true as const, data: raw };
       if (!output.success) {
         logger().error(
           { issues: output.error.issues },

@@ -1,4 +1,4 @@
-import { createMcpServer, toolFilterFromConfig, type Logger, type McpServer } from '@org/mcp-core';
+import { createMcpServer, coreServerOptions, type Logger, type McpServer } from '@org/mcp-core';
 import { packageInfo, type Config } from './config.js';
 import type { Deps } from './deps.js';
 import { tools } from './tools/index.js';
@@ -16,7 +16,7 @@ export function createServer(deps: Deps, config: Config, logger: Logger): McpSer
     tools,
     deps,
     logger,
-    filter: toolFilterFromConfig(config),
+    ...coreServerOptions(config),
     defaultToolsets: DEFAULT_TOOLSETS,
     outputBudget: config.MCP_MAX_OUTPUT_CHARS,
     maxInputChars: 60_000_000,

@@ -1,7 +1,7 @@
 import {
   createMcpServer,
   ResourceTemplate,
-  toolFilterFromConfig,
+  coreServerOptions,
   z,
   type Logger,
   type McpServer,
@@ -30,8 +30,7 @@ export function createServer(deps: Deps, config: Config, logger: Logger): McpSer
     tools,
     deps,
     logger,
-    filter: toolFilterFromConfig(config),
-    outputBudget: config.MCP_MAX_OUTPUT_CHARS,
+    ...coreServerOptions(config),
     mapError: deps.mapError,
   });
 

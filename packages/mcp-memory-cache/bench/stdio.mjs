@@ -2,7 +2,8 @@
 // p50/p99 beside a bare SDK server's no-op tool and beside @modelcontextprotocol/server-redis
 // (installed from npm into a temp dir) on the same Redis, plus one Redis round trip measured
 // from this process, and cold start. Needs a reachable Redis: BENCH_REDIS_URL, else a private
-// redis-server is started.
+// redis-server is started. Calls are interleaved round-robin (bare, ours, reference, one Redis
+// GET from this process), so every figure comes from the same moments of the same run.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,9 +14,9 @@ import {
   bareServer,
   bundledBareServer,
   coldStart,
-  percentile,
+  interleaved,
   spawnStdioServer,
-  timeCalls,
+  toolCall,
 } from '../../mcp-core/bench/measure.mjs';
 import { startRedis } from '../../mcp-core/dist/testing/index.js';
 
@@ -45,13 +46,7 @@ const refBin = join(refDir, 'node_modules/@modelcontextprotocol/server-redis/dis
 // One Redis round trip as this process sees it (GET on a small key), for the target p50 <= bare + 1.5 RTT.
 const probe = new Redis(redisUrl);
 await probe.set('bench:rtt', 'x');
-const rtts = [];
-for (let i = 0; i < 2000; i++) {
-  const s = process.hrtime.bigint();
-  await probe.get('bench:rtt');
-  rtts.push(Number(process.hrtime.bigint() - s) / 1e6);
-}
-const rtt = percentile(rtts, 50);
+const redisGet = { label: 'one Redis GET (ioredis)', run: () => probe.get('bench:rtt') };
 
 const bare = await spawnStdioServer({ command: process.execPath, args: [bareServer], env });
 const ours = await spawnStdioServer({
@@ -62,28 +57,36 @@ const ours = await spawnStdioServer({
 const ref = await spawnStdioServer({ command: process.execPath, args: [refBin, redisUrl], env });
 
 const value = 'a small cached value';
-const rows = [];
-const measure = async (label, client, name, args) =>
-  rows.push({ label, ...(await timeCalls(client, name, args, { runs: RUNS })) });
-await measure('bare SDK no-op', bare.client, 'noop', {});
-await measure('ours cache_set', ours.client, 'cache_set', (i) => ({ key: `k${i % 100}`, value }));
-await measure('reference set', ref.client, 'set', (i) => ({ key: `ref:k${i % 100}`, value }));
-await measure('ours cache_get', ours.client, 'cache_get', (i) => ({ key: `k${i % 100}` }));
-await measure('reference get', ref.client, 'get', (i) => ({ key: `ref:k${i % 100}` }));
-await measure('bare SDK no-op (again)', bare.client, 'noop', {});
-const bareP50 = (rows[0].p50 + rows[5].p50) / 2;
-console.log(
-  `node ${process.version}; ${RUNS} sequential calls each; one Redis round trip p50 = ${rtt.toFixed(3)} ms`,
+const noop = toolCall('bare SDK no-op', bare.client, 'noop');
+const sets = await interleaved(
+  [
+    noop,
+    redisGet,
+    toolCall('ours cache_set', ours.client, 'cache_set', (i) => ({ key: `k${i % 100}`, value })),
+    toolCall('reference set', ref.client, 'set', (i) => ({ key: `ref:k${i % 100}`, value })),
+  ],
+  { runs: RUNS },
 );
+const gets = await interleaved(
+  [
+    noop,
+    redisGet,
+    toolCall('ours cache_get', ours.client, 'cache_get', (i) => ({ key: `k${i % 100}` })),
+    toolCall('reference get', ref.client, 'get', (i) => ({ key: `ref:k${i % 100}` })),
+  ],
+  { runs: RUNS },
+);
+console.log(`node ${process.version}; ${RUNS} interleaved rounds of set calls, then of get calls`);
 console.log('call                         p50 ms   p99 ms   p50 - bare (in RTTs)');
-for (const r of rows) {
-  console.log(
-    `${r.label.padEnd(27)} ${r.p50.toFixed(3).padStart(7)} ${r.p99.toFixed(3).padStart(8)}   ${((r.p50 - bareP50) / rtt).toFixed(2).padStart(6)}`,
-  );
+for (const [bareRow, rttRow, ...rows] of [sets, gets]) {
+  for (const r of [bareRow, rttRow, ...rows]) {
+    console.log(
+      `${r.label.padEnd(27)} ${r.p50.toFixed(3).padStart(7)} ${r.p99.toFixed(3).padStart(8)}   ${((r.p50 - bareRow.p50) / rttRow.p50).toFixed(2).padStart(6)}`,
+    );
+  }
 }
-const byLabel = Object.fromEntries(rows.map((r) => [r.label, r]));
 console.log(
-  `ours/reference p50: set ${(byLabel['ours cache_set'].p50 / byLabel['reference set'].p50).toFixed(2)}, get ${(byLabel['ours cache_get'].p50 / byLabel['reference get'].p50).toFixed(2)}`,
+  `ours/reference p50: set ${(sets[2].p50 / sets[3].p50).toFixed(2)}, get ${(gets[2].p50 / gets[3].p50).toFixed(2)}`,
 );
 await Promise.all([bare.close(), ours.close(), ref.close()]);
 probe.disconnect();

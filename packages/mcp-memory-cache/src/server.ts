@@ -1,4 +1,4 @@
-import { createMcpServer, toolFilterFromConfig, type Logger, type McpServer } from '@org/mcp-core';
+import { createMcpServer, coreServerOptions, type Logger, type McpServer } from '@org/mcp-core';
 import { packageInfo, type Config } from './config.js';
 import type { Deps } from './deps.js';
 import { tools } from './tools/index.js';
@@ -16,8 +16,7 @@ export function createServer(deps: Deps, config: Config, logger: Logger): McpSer
     tools,
     deps,
     logger,
-    filter: toolFilterFromConfig(config),
-    outputBudget: config.MCP_MAX_OUTPUT_CHARS,
+    ...coreServerOptions(config),
     maxInputChars: Math.max(1_000_000, config.CACHE_MAX_VALUE_BYTES * 2 + 100_000),
     mapError: deps.mapError,
   });

@@ -12,11 +12,16 @@ export interface ConnectedClient {
   close(): Promise<void>;
 }
 
-/** Connects a real MCP client to `server` over an in-memory transport pair. */
+/**
+ * Connects a real MCP client to `server` over an in-memory transport pair, and lists the tools
+ * once: from then on the client checks every structured result against the tool's advertised
+ * output schema (as the SDK client does), so each test call also tests the schema.
+ */
 export async function connectInMemory(server: McpServer): Promise<ConnectedClient> {
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   const client = new Client({ name: 'test-client', version: '0.0.0' });
   await Promise.all([server.connect(serverTransport), client.connect(clientTransport)]);
+  if (client.getServerCapabilities()?.tools) await client.listTools();
   return {
     client,
     async close() {
