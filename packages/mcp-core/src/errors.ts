@@ -1,4 +1,4 @@
-import type { Logger } from 'pino';
+import type { Logger } from './logger.js';
 
 /** Every failure a tool reports has one of these types (ARCHITECTURE.md, decision 8). */
 export const ERROR_TYPES = [

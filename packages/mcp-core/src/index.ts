@@ -12,7 +12,7 @@ export {
 } from './config.js';
 export type { CoreConfig, EnvSchema, EnvVarDoc } from './config.js';
 export { createLogger, createScrubber } from './logger.js';
-export type { Logger, LoggerOptions, LoggerHandle } from './logger.js';
+export type { Logger, LogMethod, LevelName, LoggerOptions, LoggerHandle } from './logger.js';
 export { defineTool, jsonish, parseJsonString, inputJsonSchema, outputJsonSchema } from './tool.js';
 export type { ToolDefinition, AnyTool, ToolAnnotations, ToolContext } from './tool.js';
 export { createMcpServer, selectTools, errorResult, McpServer, ResourceTemplate } from './server.js';

@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, createScrubber } from './logger.js';
+import { createLogger, createScrubber, redactSecretKeys } from './logger.js';
 
 const TOKEN = 'ghp_abcdefghijklmnopqrstuvwxyz0123456789';
 const PASSWORD = 'hunter2-correct-horse';
@@ -31,12 +31,21 @@ describe('createLogger', () => {
     logger.warn(`github said no to ${TOKEN}`);
     logger.error({ err: new Error(`auth failed with Bearer abcdefghij123456`) }, 'failed');
     logger.info({ nested: { deeper: { apiKey: 'AIzaSyA-something-long' } } }, 'deep');
+    logger
+      .child({ Password: 'child-binding-secret' })
+      .info(
+        {
+          a: { b: { c: { d: [{ Cookie: { session: 'deep-cookie-secret' } }] } } },
+          'x-api-key': 'hdr-key-secret',
+        },
+        'deeper than three levels, any case, object values',
+      );
     await handle.close();
     const files = readdirSync(dir);
     expect(files.length).toBeGreaterThan(0);
     const fileText = files.map((f) => readFileSync(join(dir, f), 'utf8')).join('');
     for (const text of [stderr.join(''), fileText]) {
-      expect(text.split('\n').filter(Boolean)).toHaveLength(5);
+      expect(text.split('\n').filter(Boolean)).toHaveLength(6);
       for (const secretText of [
         'plain-token-value',
         PASSWORD,
@@ -44,24 +53,80 @@ describe('createLogger', () => {
         'dXNlcjpwYXNz',
         'abcdefghij123456',
         'AIzaSyA-something-long',
+        'child-binding-secret',
+        'deep-cookie-secret',
+        'hdr-key-secret',
       ]) {
         expect(text).not.toContain(secretText);
       }
       expect(text).toContain('[REDACTED]');
       expect(text).toContain('127.0.0.1:6379');
+      // What is not secret stays readable.
+      expect(text).toContain('deeper than three levels');
+      expect(text).toContain('"Cookie":"[REDACTED]"');
+      expect(text).toContain('"Password":"[REDACTED]"');
     }
   });
 
   it('honours the level and logs nothing when silent', async () => {
     const lines: string[] = [];
-    const { logger } = await createLogger({ name: 't', level: 'warn', writeStderr: (l) => lines.push(l) });
+    const handle = await createLogger({ name: 't', level: 'warn', writeStderr: (l) => lines.push(l) });
+    const { logger } = handle;
     logger.info('hidden');
     logger.warn('shown');
+    await handle.flush();
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0]!)).toMatchObject({ msg: 'shown', name: 't', level: 40 });
     const silent = await createLogger({ name: 't', level: 'silent', writeStderr: (l) => lines.push(l) });
     silent.logger.fatal('nothing');
+    await silent.flush();
     expect(lines).toHaveLength(1);
+    expect(logger.isLevelEnabled('warn')).toBe(true);
+    expect(logger.isLevelEnabled('info')).toBe(false);
+  });
+
+  it('writes lines logged before pino is loaded in order, with the time they were logged at', async () => {
+    const lines: string[] = [];
+    const handle = await createLogger({ name: 't', level: 'info', writeStderr: (l) => lines.push(l) });
+    const before = Date.now();
+    handle.logger.info({ n: 1 }, 'first');
+    handle.logger.child({ tool: 'x' }).warn('second');
+    handle.logger.error(new Error('third'));
+    expect(lines).toHaveLength(0); // pino is still loading
+    await handle.flush();
+    handle.logger.info('fourth'); // pino is loaded: written at once
+    const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(parsed.map((p) => p['msg'])).toEqual(['first', 'second', 'third', 'fourth']);
+    expect(parsed[0]).toMatchObject({ n: 1, level: 30, name: 't' });
+    expect(parsed[1]).toMatchObject({ tool: 'x', level: 40 });
+    expect(parsed[2]).toMatchObject({ level: 50, err: { type: 'Error', message: 'third' } });
+    for (const p of parsed.slice(0, 3)) {
+      const t = Date.parse(p['time'] as string);
+      expect(t).toBeGreaterThanOrEqual(before);
+      expect(t).toBeLessThanOrEqual(Date.now());
+    }
+  });
+});
+
+describe('redactSecretKeys', () => {
+  it('replaces values of any type at any depth and leaves the line valid JSON', () => {
+    const record = {
+      msg: 'a "token": in text stays',
+      token: 'a"b\\',
+      n: { Authorization: { scheme: 'Basic', value: 'x' }, list: [1, { password: 42 }], keep: true },
+      secret: null,
+      after: [{ apiKey: ['k1', 'k2'] }, 'tail'],
+    };
+    const line = JSON.stringify(record);
+    const out = redactSecretKeys(line);
+    expect(JSON.parse(out)).toEqual({
+      msg: 'a "token": in text stays',
+      token: '[REDACTED]',
+      n: { Authorization: '[REDACTED]', list: [1, { password: '[REDACTED]' }], keep: true },
+      secret: '[REDACTED]',
+      after: [{ apiKey: '[REDACTED]' }, 'tail'],
+    });
+    expect(redactSecretKeys('{"msg":"nothing here"}')).toBe('{"msg":"nothing here"}');
   });
 });
 

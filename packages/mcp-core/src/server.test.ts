@@ -98,17 +98,19 @@ const badOutput = tool({
 const tools = [getThing, setThings, listThings, dropAll, explode, badOutput] as AnyTool<Deps>[];
 
 let logLines: string[] = [];
+let flushLog: () => Promise<void> = async () => undefined;
 async function connect(
   filter: ToolFilter = {},
   outputBudget?: number,
   validateOutput?: boolean,
 ): Promise<ConnectedClient & { deps: Deps }> {
   logLines = [];
-  const { logger } = await createLogger({
+  const { logger, flush } = await createLogger({
     name: 'test',
     level: 'info',
     writeStderr: (l) => logLines.push(l),
   });
+  flushLog = flush;
   const deps: Deps = { store: new Map([['a', '1']]) };
   const server = createMcpServer({
     name: 'things',
@@ -217,6 +219,7 @@ describe('createMcpServer through a real MCP client', () => {
     expect(result.isError).toBe(true);
     expect(JSON.parse(text)).toMatchObject({ type: 'internal', retryable: false });
     expect(text).not.toMatch(/secret-password|TypeError|at .*\.ts/);
+    await flushLog();
     expect(logLines.join('')).toContain('TypeError');
   });
 
@@ -250,6 +253,7 @@ describe('createMcpServer through a real MCP client', () => {
       ok: false,
       error: { type: 'internal' },
     });
+    await flushLog();
     expect(logLines.join('\n')).toMatch(/does not match its schema/);
   });
 

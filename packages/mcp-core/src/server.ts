@@ -5,7 +5,7 @@ import {
   type CallToolResult,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
-import type { Logger } from 'pino';
+import type { Logger } from './logger.js';
 import type { z } from 'zod';
 import { ConfigError, ToolError, isToolError, toErrorEnvelope, type ErrorEnvelope } from './errors.js';
 import { inputJsonSchema, outputJsonSchema, type AnyTool } from './tool.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Logger } from 'pino';
+import type { Logger } from './logger.js';
 
 /**
  * Behaviour hints every tool must declare. A read-only tool changes nothing, so it needs no

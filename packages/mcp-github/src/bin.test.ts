@@ -68,6 +68,8 @@ describe('the built bin', () => {
     ).toMatchObject({ ok: true, data: { content: '# hi\n' } });
     expect(await server.close()).toBe(0);
     expect(server.nonProtocolLines).toEqual([]);
+    // The bundled logger writes (pino is loaded on the first line), and never the token.
+    expect(server.stderr()).toContain('server started on stdio');
     expect(server.stderr()).not.toContain(gh.token);
   });
 });

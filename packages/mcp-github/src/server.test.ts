@@ -7,6 +7,7 @@ import { createServer } from './server.js';
 
 let gh: FakeGitHub;
 let logLines: string[] = [];
+let flushLog: () => Promise<void> = async () => undefined;
 beforeEach(async () => {
   gh = await startFakeGitHub();
   gh.addRepo(
@@ -35,12 +36,13 @@ async function connect(env: Record<string, string> = {}): Promise<ConnectedClien
     ...env,
   });
   logLines = [];
-  const { logger } = await createLogger({
+  const { logger, flush } = await createLogger({
     name: 'test',
     level: 'debug',
     secrets: [gh.token],
     writeStderr: (l) => logLines.push(l),
   });
+  flushLog = flush;
   return connectInMemory(
     createServer(createDeps(config, logger, { retryBaseMs: 5, writeIntervalMs: 0 }), config, logger),
   );
@@ -381,6 +383,7 @@ describe('mcp-github tools against a local GitHub API', () => {
   it('never shows the token, and reports a bad one as unauthorized', async () => {
     s = await connect();
     await callTool(s.client, 'list_branches', { repo_name: 'acme/api' });
+    await flushLog();
     expect(logLines.join('')).not.toContain(gh.token);
     await s.close();
     const config = loadConfig(ConfigSchema, {

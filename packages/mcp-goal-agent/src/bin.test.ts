@@ -79,7 +79,7 @@ describe('the built bin over stdio', () => {
         kind === 'file'
           ? { GOAL_AGENT_DATA_DIR: mkdtempSync(join(tmpdir(), 'goal-agent-bin-')) }
           : { REDIS_URL: redis.url, GOAL_AGENT_KEY_PREFIX: 'restart' };
-      const first = await spawn(env);
+      const first = await spawn({ ...env, MCP_LOG_LEVEL: 'info' });
       expect(await call(first, 'create_goal', { description: 'Survive a restart' })).toMatchObject({
         ok: true,
         data: { id: 'GOAL-0001' },
@@ -95,6 +95,9 @@ describe('the built bin over stdio', () => {
       ).toMatchObject({ ok: true });
       expect(await first.close()).toBe(0);
       expect(first.nonProtocolLines).toEqual([]);
+      // The bundled logger writes at info (pino is loaded on the first line), and flushes on exit.
+      expect(first.stderr()).toContain('goal store opened');
+      expect(first.stderr()).toContain('shutting down');
       const second = await spawn(env);
       expect(await call(second, 'get_goal', { goal_id: 'GOAL-0001' })).toMatchObject({
         ok: true,
