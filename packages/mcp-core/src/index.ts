@@ -19,6 +19,7 @@ export { createMcpServer, selectTools, errorResult, McpServer, ResourceTemplate 
 export type { CreateMcpServerOptions, ToolFilter } from './server.js';
 export { paginate, fitToBudget, encodeCursor, decodeCursor, pageInfoShape, pageFields } from './budget.js';
 export type { Page, PageOptions } from './budget.js';
+export { deferred } from './deferred.js';
 export { runStdioServer, toolFilterFromConfig, coreServerOptions, readPackageInfo } from './run.js';
 export type { ServerModule, ServerDeps, CheckResult, RunOptions } from './run.js';
 export { z } from 'zod';

@@ -31,15 +31,13 @@ describe('createLogger', () => {
     logger.warn(`github said no to ${TOKEN}`);
     logger.error({ err: new Error(`auth failed with Bearer abcdefghij123456`) }, 'failed');
     logger.info({ nested: { deeper: { apiKey: 'AIzaSyA-something-long' } } }, 'deep');
-    logger
-      .child({ Password: 'child-binding-secret' })
-      .info(
-        {
-          a: { b: { c: { d: [{ Cookie: { session: 'deep-cookie-secret' } }] } } },
-          'x-api-key': 'hdr-key-secret',
-        },
-        'deeper than three levels, any case, object values',
-      );
+    logger.child({ Password: 'child-binding-secret' }).info(
+      {
+        a: { b: { c: { d: [{ Cookie: { session: 'deep-cookie-secret' } }] } } },
+        'x-api-key': 'hdr-key-secret',
+      },
+      'deeper than three levels, any case, object values',
+    );
     await handle.close();
     const files = readdirSync(dir);
     expect(files.length).toBeGreaterThan(0);

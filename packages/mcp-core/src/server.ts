@@ -1,4 +1,5 @@
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { Protocol } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import {
   CallToolRequestSchema,
   ListToolsRequestSchema,
@@ -141,57 +142,68 @@ export function createMcpServer<Deps>(options: CreateMcpServerOptions<Deps>): Mc
     })));
   server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listTools() }));
 
-  server.server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
-    const { name, arguments: args } = request.params;
-    const tool = byName.get(name);
-    // Made on first use: a pino child per call costs more than most handlers.
-    let child: Logger | undefined;
-    const logger = (): Logger => (child ??= options.logger.child({ tool: name }));
-    try {
-      if (!tool) {
-        throw allNames.has(name)
-          ? new ToolError('forbidden', `Tool "${name}" is not enabled on this server`, {
-              hint: 'It is hidden by MCP_READ_ONLY, MCP_TOOLSETS, MCP_TOOLS or MCP_EXCLUDE_TOOLS.',
-            })
-          : ToolError.notFound(`Unknown tool "${name}"`, 'Call tools/list for the tools this server offers.');
-      }
-      const size = args === undefined ? 0 : JSON.stringify(args).length;
-      if (size > maxInputChars) {
-        throw ToolError.validation(`Arguments are too large: ${size} characters, at most ${maxInputChars}`);
-      }
-      const parsed = tool.input.safeParse(args ?? {});
-      if (!parsed.success) {
-        throw ToolError.validation(`Invalid arguments for ${name}: ${describeIssues(parsed.error)}`);
-      }
-      const raw = await tool.handler(parsed.data, {
-        deps: options.deps,
-        signal: extra.signal,
-        get logger() {
-          return logger();
-        },
-        outputBudget,
-      });
-      const output = options.validateOutput
-        ? tool.output.safeParse(raw)
-        : { success: true as const, data: raw };
-      if (!output.success) {
-        logger().error(
-          { issues: output.error.issues },
-          'tool returned output that does not match its schema',
+  // Registered as Protocol does it, past Server's tools/call override: that override parses the
+  // request a second time (Protocol already did) and the result against CallToolResultSchema,
+  // which the results built below match by construction; both cost time on every call.
+  const setRequestHandler = Protocol.prototype.setRequestHandler as typeof server.server.setRequestHandler;
+  setRequestHandler.call(
+    server.server,
+    CallToolRequestSchema,
+    async (request, extra): Promise<CallToolResult> => {
+      const { name, arguments: args } = request.params;
+      const tool = byName.get(name);
+      // Made on first use: a pino child per call costs more than most handlers.
+      let child: Logger | undefined;
+      const logger = (): Logger => (child ??= options.logger.child({ tool: name }));
+      try {
+        if (!tool) {
+          throw allNames.has(name)
+            ? new ToolError('forbidden', `Tool "${name}" is not enabled on this server`, {
+                hint: 'It is hidden by MCP_READ_ONLY, MCP_TOOLSETS, MCP_TOOLS or MCP_EXCLUDE_TOOLS.',
+              })
+            : ToolError.notFound(
+                `Unknown tool "${name}"`,
+                'Call tools/list for the tools this server offers.',
+              );
+        }
+        const size = args === undefined ? 0 : JSON.stringify(args).length;
+        if (size > maxInputChars) {
+          throw ToolError.validation(`Arguments are too large: ${size} characters, at most ${maxInputChars}`);
+        }
+        const parsed = tool.input.safeParse(args ?? {});
+        if (!parsed.success) {
+          throw ToolError.validation(`Invalid arguments for ${name}: ${describeIssues(parsed.error)}`);
+        }
+        const raw = await tool.handler(parsed.data, {
+          deps: options.deps,
+          signal: extra.signal,
+          get logger() {
+            return logger();
+          },
+          outputBudget,
+        });
+        const output = options.validateOutput
+          ? tool.output.safeParse(raw)
+          : { success: true as const, data: raw };
+        if (!output.success) {
+          logger().error(
+            { issues: output.error.issues },
+            'tool returned output that does not match its schema',
+          );
+          throw new Error(`output of ${name} does not match its schema`);
+        }
+        const data = output.data as Record<string, unknown>;
+        const text = tool.render ? tool.render(data) : JSON.stringify(data);
+        return { content: [{ type: 'text', text }], structuredContent: data };
+      } catch (error) {
+        const envelope = toErrorEnvelope(
+          isToolError(error) ? error : (options.mapError?.(error) ?? error),
+          logger(),
         );
-        throw new Error(`output of ${name} does not match its schema`);
+        if (envelope.type !== 'internal') logger().info({ envelope }, 'tool call failed');
+        return errorResult(envelope);
       }
-      const data = output.data as Record<string, unknown>;
-      const text = tool.render ? tool.render(data) : JSON.stringify(data);
-      return { content: [{ type: 'text', text }], structuredContent: data };
-    } catch (error) {
-      const envelope = toErrorEnvelope(
-        isToolError(error) ? error : (options.mapError?.(error) ?? error),
-        logger(),
-      );
-      if (envelope.type !== 'internal') logger().info({ envelope }, 'tool call failed');
-      return errorResult(envelope);
-    }
-  });
+    },
+  );
   return server;
 }

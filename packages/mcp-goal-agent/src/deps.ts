@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import { GoalEngine, isGoalEngineError, type GoalStore } from '@org/goal-engine';
-import { ToolError, type CheckResult, type Logger, type ServerDeps } from '@org/mcp-core';
+import { ToolError, deferred, type CheckResult, type Logger, type ServerDeps } from '@org/mcp-core';
 import { connectRedis, redisConfigured, redisOptions, type RedisConnection } from '@org/redis-connection';
-import type { Goal, GoalCommit, Task } from '@org/goal-engine';
 import envPaths from 'env-paths';
 import type { Config } from './config.js';
 import { FileGoalStore } from './stores/file-store.js';
@@ -24,21 +23,6 @@ export interface Deps extends ServerDeps {
   health(): Promise<{ ok: boolean; detail: string }>;
   /** Turns store and engine failures into tool errors. */
   mapError(error: unknown): ToolError | undefined;
-}
-
-/** A GoalStore whose calls wait for the real one to be ready. */
-function deferredStore(ready: Promise<GoalStore>): GoalStore {
-  return {
-    allocateIds: async (kind: 'goal' | 'task', count: number) => (await ready).allocateIds(kind, count),
-    reserveIdsUpTo: async (kind: 'goal' | 'task', atLeast: number) =>
-      (await ready).reserveIdsUpTo(kind, atLeast),
-    getGoal: async (goalId: string): Promise<Goal | null> => (await ready).getGoal(goalId),
-    listGoals: async (): Promise<Goal[]> => (await ready).listGoals(),
-    getGoalTasks: async (goalId: string): Promise<Task[]> => (await ready).getGoalTasks(goalId),
-    getGoalWithTasks: async (goalId: string) => (await ready).getGoalWithTasks(goalId),
-    getTasks: async (ids: readonly string[]): Promise<(Task | null)[]> => (await ready).getTasks(ids),
-    commit: async (change: GoalCommit) => (await ready).commit(change),
-  };
 }
 
 /** The default data directory: XDG data dir on Linux, Application Support on macOS, %APPDATA% on Windows. */
@@ -67,7 +51,16 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
       return new RedisGoalStore(redis.client, { prefix: config.GOAL_AGENT_KEY_PREFIX });
     })();
     opening = ready;
-    store = deferredStore(ready);
+    store = deferred(ready, [
+      'allocateIds',
+      'reserveIdsUpTo',
+      'getGoal',
+      'listGoals',
+      'getGoalTasks',
+      'getGoalWithTasks',
+      'getTasks',
+      'commit',
+    ]);
     storeInfo = { kind: 'redis', location: redisOptions(config).location };
   } else {
     const dir = config.GOAL_AGENT_DATA_DIR ?? defaultDataDir();

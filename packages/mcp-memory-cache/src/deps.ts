@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ToolError, type CheckResult, type Logger, type ServerDeps } from '@org/mcp-core';
+import { ToolError, deferred, type CheckResult, type Logger, type ServerDeps } from '@org/mcp-core';
 import { connectRedis, redisConfigured, redisOptions, type RedisConnection } from '@org/redis-connection';
 import envPaths from 'env-paths';
 import { NotAnIntegerError, type CacheBackend } from './backends/backend.js';
@@ -14,36 +14,6 @@ export interface Deps extends ServerDeps {
   /** The Redis connection once open (undefined on the file backend). */
   redisConnection(): RedisConnection | undefined;
   mapError(error: unknown): ToolError | undefined;
-}
-
-/** A backend whose calls wait for the real one to be ready; its identity is known at once. */
-function deferredBackend(
-  ready: Promise<CacheBackend>,
-  identity: Pick<CacheBackend, 'kind' | 'location' | 'namespace'>,
-): CacheBackend {
-  const later =
-    <K extends keyof CacheBackend>(name: K) =>
-    async (...args: unknown[]) => {
-      const backend = await ready;
-      return (backend[name] as (...a: unknown[]) => unknown).apply(backend, args);
-    };
-  return {
-    ...identity,
-    set: later('set'),
-    get: later('get'),
-    delete: later('delete'),
-    exists: later('exists'),
-    expire: later('expire'),
-    ttl: later('ttl'),
-    scan: later('scan'),
-    mget: later('mget'),
-    mset: later('mset'),
-    incrBy: later('incrBy'),
-    flush: later('flush'),
-    info: later('info'),
-    ping: later('ping'),
-    close: later('close'),
-  } as CacheBackend;
 }
 
 /** The default data directory: XDG data dir on Linux, Application Support on macOS, %APPDATA% on Windows. */
@@ -74,7 +44,27 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
       return new RedisCacheBackend(redis.client, config.CACHE_NAMESPACE, location, db);
     })();
     opening = ready;
-    cache = deferredBackend(ready, { kind: 'redis', location, namespace: config.CACHE_NAMESPACE });
+    cache = {
+      kind: 'redis',
+      location,
+      namespace: config.CACHE_NAMESPACE,
+      ...deferred(ready, [
+        'set',
+        'get',
+        'delete',
+        'exists',
+        'expire',
+        'ttl',
+        'scan',
+        'mget',
+        'mset',
+        'incrBy',
+        'flush',
+        'info',
+        'ping',
+        'close',
+      ]),
+    };
   } else {
     cache = new FileCacheBackend(config.CACHE_DATA_DIR ?? defaultDataDir(), config.CACHE_NAMESPACE);
   }
