@@ -1,10 +1,12 @@
 // Memory-cache benchmark over stdio with a real MCP client, in one run: cache_set and cache_get
 // p50/p99 beside a bare SDK server's no-op tool and beside @modelcontextprotocol/server-redis
-// (installed from npm into a temp dir) on the same Redis, plus one Redis round trip measured
-// from this process, and cold start. Needs a reachable Redis: BENCH_REDIS_URL, else a private
-// redis-server is started. Calls are interleaved round-robin (bare, ours, reference, one Redis
-// GET from this process), so every figure comes from the same moments of the same run.
+// (installed from npm into a temp dir) on the same Redis, and cold start. One Redis round trip
+// is what one GET adds to a bare SDK server's tool (a bare server's redis_get minus the no-op's),
+// so it is measured in a server process in the same conditions as ours. Needs a reachable
+// Redis: BENCH_REDIS_URL, else a private redis-server is started. Calls are interleaved
+// round-robin, so every figure comes from the same moments of the same run.
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,12 +45,15 @@ execFileSync(
 );
 const refBin = join(refDir, 'node_modules/@modelcontextprotocol/server-redis/dist/index.js');
 
-// One Redis round trip as this process sees it (GET on a small key), for the target p50 <= bare + 1.5 RTT.
 const probe = new Redis(redisUrl);
 await probe.set('bench:rtt', 'x');
-const redisGet = { label: 'one Redis GET (ioredis)', run: () => probe.get('bench:rtt') };
-
 const bare = await spawnStdioServer({ command: process.execPath, args: [bareServer], env });
+// A second bare process for the GET, so that it is woken once a round like every other server.
+const bareRedis = await spawnStdioServer({
+  command: process.execPath,
+  args: [bareServer],
+  env: { ...env, BARE_REDIS_URL: redisUrl, BARE_IOREDIS: createRequire(import.meta.url).resolve('ioredis') },
+});
 const ours = await spawnStdioServer({
   command: process.execPath,
   args: [bin],
@@ -58,6 +63,7 @@ const ref = await spawnStdioServer({ command: process.execPath, args: [refBin, r
 
 const value = 'a small cached value';
 const noop = toolCall('bare SDK no-op', bare.client, 'noop');
+const redisGet = toolCall('bare SDK + one Redis GET', bareRedis.client, 'redis_get', { key: 'bench:rtt' });
 const sets = await interleaved(
   [
     noop,
@@ -79,16 +85,18 @@ const gets = await interleaved(
 console.log(`node ${process.version}; ${RUNS} interleaved rounds of set calls, then of get calls`);
 console.log('call                         p50 ms   p99 ms   p50 - bare (in RTTs)');
 for (const [bareRow, rttRow, ...rows] of [sets, gets]) {
+  const rtt = rttRow.p50 - bareRow.p50;
   for (const r of [bareRow, rttRow, ...rows]) {
     console.log(
-      `${r.label.padEnd(27)} ${r.p50.toFixed(3).padStart(7)} ${r.p99.toFixed(3).padStart(8)}   ${((r.p50 - bareRow.p50) / rttRow.p50).toFixed(2).padStart(6)}`,
+      `${r.label.padEnd(27)} ${r.p50.toFixed(3).padStart(7)} ${r.p99.toFixed(3).padStart(8)}   ${((r.p50 - bareRow.p50) / rtt).toFixed(2).padStart(6)}`,
     );
   }
+  console.log(`  (one Redis round trip = ${rtt.toFixed(3)} ms)`);
 }
 console.log(
   `ours/reference p50: set ${(sets[2].p50 / sets[3].p50).toFixed(2)}, get ${(gets[2].p50 / gets[3].p50).toFixed(2)}`,
 );
-await Promise.all([bare.close(), ours.close(), ref.close()]);
+await Promise.all([bare.close(), bareRedis.close(), ours.close(), ref.close()]);
 probe.disconnect();
 
 const bareBundle = await bundledBareServer();
