@@ -136,6 +136,8 @@ async function checkServer(name, nodeBinDir, registry, npmrc, label) {
     npm_config_update_notifier: 'false',
     npm_config_fund: 'false',
     npm_config_audit: 'false',
+    // Logs at info so that the check also sees the lazily loaded logger chunk work when installed.
+    MCP_LOG_LEVEL: 'info',
     ...(CHECK_ENV[name] ?? {}),
   };
   const nodeVersion = must('node', ['--version'], { env, cwd }).trim();
@@ -150,6 +152,9 @@ async function checkServer(name, nodeBinDir, registry, npmrc, label) {
       throw new Error(`${name} wrote non-protocol lines to stdout:\n${server.nonProtocolLines.join('\n')}`);
     }
     if (code !== 0) throw new Error(`${name} exited with ${code} when stdin closed\n${server.stderr()}`);
+    if (!server.stderr().includes('"msg":"server started on stdio"')) {
+      throw new Error(`${name} wrote no log line at info level to stderr`);
+    }
     log(
       `ok ${name} on Node ${nodeVersion}: initialize as ${info?.name}@${info?.version}, ${tools.length} tools, ${Date.now() - started} ms`,
     );
