@@ -1,25 +1,7 @@
-import baseConfig from '../../eslint.config.mjs';
+import { packageEslintConfig } from '../../tools/config/eslint.mjs';
 
-export default [
-  ...baseConfig,
-  {
-    files: ['**/*.json'],
-    rules: {
-      '@nx/dependency-checks': [
-        'error',
-        {
-          ignoredFiles: [
-            '{projectRoot}/eslint.config.{js,cjs,mjs,ts,cts,mts}',
-            '{projectRoot}/vitest.config.{js,ts,mjs,mts}',
-            '{projectRoot}/bench/**',
-          ],
-        },
-      ],
-    },
-    languageOptions: {
-      parser: await import('jsonc-eslint-parser'),
-    },
-  },
+export default packageEslintConfig(
+  { ignoredFiles: ['{projectRoot}/bench/**'] },
   {
     // The engine is pure: no I/O, no clock, no randomness (time comes in as an argument).
     files: ['src/**/*.ts'],
@@ -58,4 +40,4 @@ export default [
   {
     ignores: ['**/out-tsc'],
   },
-];
+);

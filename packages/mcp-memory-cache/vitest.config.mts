@@ -1,16 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import { packageVitestConfig } from '../../tools/config/vitest.mjs';
 
-export default defineConfig(() => ({
-  root: import.meta.dirname,
-  cacheDir: '../../node_modules/.vite/packages/mcp-memory-cache',
-  test: {
-    name: '@org/mcp-memory-cache',
-    watch: false,
-    globals: true,
-    environment: 'node',
-    include: ['src/**/*.test.ts'],
-    testTimeout: 30000,
-    reporters: ['default', 'json'],
-    outputFile: { json: './test-output/vitest/results.json' },
-  },
-}));
+export default packageVitestConfig(import.meta.dirname, '@org/mcp-memory-cache');

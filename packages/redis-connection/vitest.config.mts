@@ -1,20 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import { packageVitestConfig } from '../../tools/config/vitest.mjs';
 
-export default defineConfig(() => ({
-  root: import.meta.dirname,
-  cacheDir: '../../node_modules/.vite/packages/redis-connection',
-  test: {
-    name: '@org/redis-connection',
-    watch: false,
-    globals: true,
-    environment: 'node',
-    include: ['{src,tests}/**/*.{test,spec}.{js,mjs,cjs,ts,mts,cts,jsx,tsx}'],
-    reporters: ['default', 'json'],
-    outputFile: { json: './test-output/vitest/results.json' },
-    testTimeout: 30000,
-    coverage: {
-      reportsDirectory: './test-output/vitest/coverage',
-      provider: 'v8' as const,
-    },
-  },
-}));
+export default packageVitestConfig(import.meta.dirname, '@org/redis-connection');

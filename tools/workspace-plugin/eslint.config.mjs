@@ -1,27 +1,7 @@
-import baseConfig from '../../eslint.config.mjs';
+import { packageEslintConfig } from '../../tools/config/eslint.mjs';
 
-export default [
-  ...baseConfig,
-  {
-    files: ['**/*.json'],
-    rules: {
-      '@nx/dependency-checks': [
-        'error',
-        {
-          ignoredFiles: [
-            '{projectRoot}/eslint.config.{js,cjs,mjs,ts,cts,mts}',
-            '{projectRoot}/vitest.config.{js,ts,mjs,mts}',
-          ],
-        },
-      ],
-    },
-    languageOptions: {
-      parser: await import('jsonc-eslint-parser'),
-    },
-  },
-  {
-    ignores: ['**/out-tsc'],
-  },
+export default packageEslintConfig(
+  {},
   {
     files: ['**/package.json', '**/generators.json'],
     rules: {
@@ -31,4 +11,4 @@ export default [
       parser: await import('jsonc-eslint-parser'),
     },
   },
-];
+);
