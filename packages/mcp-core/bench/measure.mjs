@@ -1,5 +1,5 @@
 // Shared measuring helpers for the stdio server benchmarks.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnStdioServer } from '../dist/testing/index.js';
@@ -20,10 +20,23 @@ export function percentile(values, p) {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
-/** A case for `interleaved`: one MCP tool call (args may depend on the round number). */
-export function toolCall(label, client, name, args = {}) {
+/** CPU time a process has used, in µs (Linux schedstat, ns resolution); undefined elsewhere. */
+export function cpuMicros(pid) {
+  try {
+    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1000;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A case for `interleaved`: one MCP tool call (args may depend on the round number). With the
+ * server's `pid`, the server's CPU time per call is reported too: less noisy than latency.
+ */
+export function toolCall(label, client, name, args = {}, pid = undefined) {
   return {
     label,
+    pid,
     async run(i) {
       const result = await client.callTool({ name, arguments: typeof args === 'function' ? args(i) : args });
       if (result.isError) throw new Error(`${name} failed: ${result.content[0]?.text}`);
@@ -38,7 +51,9 @@ export function toolCall(label, client, name, args = {}) {
  */
 export async function interleaved(cases, { runs = 300, warmup = 300 } = {}) {
   const samples = cases.map(() => []);
+  let cpuStart = [];
   for (let i = 0; i < warmup + runs; i++) {
+    if (i === warmup) cpuStart = cases.map((c) => (c.pid ? cpuMicros(c.pid) : undefined));
     for (let j = 0; j < cases.length; j++) {
       const k = (i + j) % cases.length;
       const start = process.hrtime.bigint();
@@ -47,23 +62,35 @@ export async function interleaved(cases, { runs = 300, warmup = 300 } = {}) {
       if (i >= warmup) samples[k].push(ms);
     }
   }
-  return cases.map((c, k) => ({
-    label: c.label,
-    p50: percentile(samples[k], 50),
-    p99: percentile(samples[k], 99),
-  }));
+  return cases.map((c, k) => {
+    const cpuEnd = c.pid ? cpuMicros(c.pid) : undefined;
+    const start = cpuStart[k];
+    return {
+      label: c.label,
+      p50: percentile(samples[k], 50),
+      p99: percentile(samples[k], 99),
+      // All the server process spent per call, including what it does after answering.
+      ...(start !== undefined && cpuEnd !== undefined ? { cpuUs: (cpuEnd - start) / runs } : {}),
+    };
+  });
 }
 
-/** Median time from spawn to the answer of `initialize`, over `runs` fresh processes. */
-export async function coldStart(command, args, env, runs = 10) {
-  const samples = [];
+/**
+ * Median time from spawn to the answer of `initialize` of each `{ command, args, env }`, over
+ * `runs` fresh processes each, spawned in turns (one of each per round) so that drift in the
+ * machine's speed hits all alike.
+ */
+export async function coldStarts(targets, runs = 15) {
+  const samples = targets.map(() => []);
   for (let i = 0; i < runs; i++) {
-    const start = process.hrtime.bigint();
-    const server = await spawnStdioServer({ command, args, env });
-    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
-    await server.close();
+    for (const [k, { command, args, env }] of targets.entries()) {
+      const start = process.hrtime.bigint();
+      const server = await spawnStdioServer({ command, args, env });
+      samples[k].push(Number(process.hrtime.bigint() - start) / 1e6);
+      await server.close();
+    }
   }
-  return percentile(samples, 50);
+  return samples.map((s) => percentile(s, 50));
 }
 
 export { spawnStdioServer };

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import {
   bareServer,
   bundledBareServer,
-  coldStart,
+  coldStarts,
   interleaved,
   spawnStdioServer,
   toolCall,
@@ -75,22 +75,38 @@ const large = await agentWith(10_000, 'large');
 
 const statuses = ['in_progress', 'pending'];
 const update = (agent) => (i) => ({ task_id: agent.smallTasks[i % 10], status: statuses[i % 2] });
-const noop = toolCall('bare SDK no-op', bare.client, 'noop');
+const noop = toolCall('bare SDK no-op', bare.client, 'noop', {}, bare.child.pid);
 // Rounds of cases in which each server answers one call per round, so that none is kept warmer
 // than another by its neighbours; the slow 1k-task calls in a round of their own.
 const reads = await interleaved(
-  [noop, toolCall('get_goal (10-task goal)', tiny.server.client, 'get_goal', { goal_id: tiny.smallGoal })],
+  [
+    noop,
+    toolCall(
+      'get_goal (10-task goal)',
+      tiny.server.client,
+      'get_goal',
+      { goal_id: tiny.smallGoal },
+      tiny.server.child.pid,
+    ),
+  ],
   { runs: RUNS },
 );
 const updates = await interleaved(
   [
     noop,
-    toolCall('update_task_status, 10 tasks stored', tiny.server.client, 'update_task_status', update(tiny)),
+    toolCall(
+      'update_task_status, 10 tasks stored',
+      tiny.server.client,
+      'update_task_status',
+      update(tiny),
+      tiny.server.child.pid,
+    ),
     toolCall(
       'update_task_status, 10k tasks stored',
       large.server.client,
       'update_task_status',
       update(large),
+      large.server.child.pid,
     ),
   ],
   { runs: RUNS },
@@ -109,11 +125,13 @@ const slow = await interleaved(
 );
 
 console.log(`node ${process.version}, store: ${redisUrl ? 'redis' : 'file'}, ${RUNS} interleaved rounds`);
-console.log('call                                       p50 ms   p99 ms   p50/bare  p99/bare');
+console.log(
+  'call                                       p50 ms   p99 ms   p50/bare  p99/bare   server CPU/call',
+);
 for (const [bareRow, ...rows] of [reads, updates, slow]) {
   for (const r of [bareRow, ...rows]) {
     console.log(
-      `${r.label.padEnd(42)} ${r.p50.toFixed(3).padStart(7)} ${r.p99.toFixed(3).padStart(8)} ${(r.p50 / bareRow.p50).toFixed(2).padStart(9)} ${(r.p99 / bareRow.p99).toFixed(2).padStart(9)}`,
+      `${r.label.padEnd(42)} ${r.p50.toFixed(3).padStart(7)} ${r.p99.toFixed(3).padStart(8)} ${(r.p50 / bareRow.p50).toFixed(2).padStart(9)} ${(r.p99 / bareRow.p99).toFixed(2).padStart(9)}   ${r.cpuUs === undefined ? '' : `${r.cpuUs.toFixed(0).padStart(12)} µs`}`,
     );
   }
 }
@@ -127,12 +145,12 @@ large.cleanup();
 
 const { env: coldEnv, cleanup } = storeEnv('cold');
 const bareBundle = await bundledBareServer();
-const bareCold = await coldStart(process.execPath, [bareBundle], env);
-const agentCold = await coldStart(process.execPath, [bin], { ...env, ...coldEnv });
-const bareCold2 = await coldStart(process.execPath, [bareBundle], env);
-const bareUnbundled = await coldStart(process.execPath, [bareServer], env);
+const [bareColdMs, agentCold, bareUnbundled] = await coldStarts([
+  { command: process.execPath, args: [bareBundle], env },
+  { command: process.execPath, args: [bin], env: { ...env, ...coldEnv } },
+  { command: process.execPath, args: [bareServer], env },
+]);
 cleanup();
-const bareColdMs = (bareCold + bareCold2) / 2;
 console.log(
-  `cold start (spawn to initialize), median of 10: bare SDK server bundled the same way ${bareColdMs.toFixed(1)} ms, goal-agent bundle ${agentCold.toFixed(1)} ms, ratio ${(agentCold / bareColdMs).toFixed(2)} (unbundled bare SDK server: ${bareUnbundled.toFixed(1)} ms)`,
+  `cold start (spawn to initialize), median of 15 spawned in turns: bare SDK server bundled the same way ${bareColdMs.toFixed(1)} ms, goal-agent bundle ${agentCold.toFixed(1)} ms, ratio ${(agentCold / bareColdMs).toFixed(2)} (unbundled bare SDK server: ${bareUnbundled.toFixed(1)} ms)`,
 );

@@ -15,7 +15,7 @@ import { Redis } from 'ioredis';
 import {
   bareServer,
   bundledBareServer,
-  coldStart,
+  coldStarts,
   interleaved,
   spawnStdioServer,
   toolCall,
@@ -62,14 +62,26 @@ const ours = await spawnStdioServer({
 const ref = await spawnStdioServer({ command: process.execPath, args: [refBin, redisUrl], env });
 
 const value = 'a small cached value';
-const noop = toolCall('bare SDK no-op', bare.client, 'noop');
-const redisGet = toolCall('bare SDK + one Redis GET', bareRedis.client, 'redis_get', { key: 'bench:rtt' });
+const noop = toolCall('bare SDK no-op', bare.client, 'noop', {}, bare.child.pid);
+const redisGet = toolCall(
+  'bare SDK + one Redis GET',
+  bareRedis.client,
+  'redis_get',
+  { key: 'bench:rtt' },
+  bareRedis.child.pid,
+);
 const sets = await interleaved(
   [
     noop,
     redisGet,
-    toolCall('ours cache_set', ours.client, 'cache_set', (i) => ({ key: `k${i % 100}`, value })),
-    toolCall('reference set', ref.client, 'set', (i) => ({ key: `ref:k${i % 100}`, value })),
+    toolCall(
+      'ours cache_set',
+      ours.client,
+      'cache_set',
+      (i) => ({ key: `k${i % 100}`, value }),
+      ours.child.pid,
+    ),
+    toolCall('reference set', ref.client, 'set', (i) => ({ key: `ref:k${i % 100}`, value }), ref.child.pid),
   ],
   { runs: RUNS },
 );
@@ -77,18 +89,18 @@ const gets = await interleaved(
   [
     noop,
     redisGet,
-    toolCall('ours cache_get', ours.client, 'cache_get', (i) => ({ key: `k${i % 100}` })),
-    toolCall('reference get', ref.client, 'get', (i) => ({ key: `ref:k${i % 100}` })),
+    toolCall('ours cache_get', ours.client, 'cache_get', (i) => ({ key: `k${i % 100}` }), ours.child.pid),
+    toolCall('reference get', ref.client, 'get', (i) => ({ key: `ref:k${i % 100}` }), ref.child.pid),
   ],
   { runs: RUNS },
 );
 console.log(`node ${process.version}; ${RUNS} interleaved rounds of set calls, then of get calls`);
-console.log('call                         p50 ms   p99 ms   p50 - bare (in RTTs)');
+console.log('call                         p50 ms   p99 ms   p50 - bare (in RTTs)   server CPU/call');
 for (const [bareRow, rttRow, ...rows] of [sets, gets]) {
   const rtt = rttRow.p50 - bareRow.p50;
   for (const r of [bareRow, rttRow, ...rows]) {
     console.log(
-      `${r.label.padEnd(27)} ${r.p50.toFixed(3).padStart(7)} ${r.p99.toFixed(3).padStart(8)}   ${((r.p50 - bareRow.p50) / rtt).toFixed(2).padStart(6)}`,
+      `${r.label.padEnd(27)} ${r.p50.toFixed(3).padStart(7)} ${r.p99.toFixed(3).padStart(8)}   ${((r.p50 - bareRow.p50) / rtt).toFixed(2).padStart(6)}   ${r.cpuUs === undefined ? '' : `${r.cpuUs.toFixed(0).padStart(17)} µs`}`,
     );
   }
   console.log(`  (one Redis round trip = ${rtt.toFixed(3)} ms)`);
@@ -100,15 +112,15 @@ await Promise.all([bare.close(), bareRedis.close(), ours.close(), ref.close()]);
 probe.disconnect();
 
 const bareBundle = await bundledBareServer();
-const bareCold = await coldStart(process.execPath, [bareBundle], env);
-const oursCold = await coldStart(process.execPath, [bin], { ...env, REDIS_URL: redisUrl });
 const dir = mkdtempSync(join(tmpdir(), 'cache-cold-'));
-const fileCold = await coldStart(process.execPath, [bin], { ...env, CACHE_DATA_DIR: dir });
-const bareCold2 = await coldStart(process.execPath, [bareBundle], env);
-const refCold = await coldStart(process.execPath, [refBin, redisUrl], env);
-const b = (bareCold + bareCold2) / 2;
+const [b, oursCold, fileCold, refCold] = await coldStarts([
+  { command: process.execPath, args: [bareBundle], env },
+  { command: process.execPath, args: [bin], env: { ...env, REDIS_URL: redisUrl } },
+  { command: process.execPath, args: [bin], env: { ...env, CACHE_DATA_DIR: dir } },
+  { command: process.execPath, args: [refBin, redisUrl], env },
+]);
 console.log(
-  `cold start median of 10: bare SDK server bundled the same way ${b.toFixed(1)} ms, ours on redis ${oursCold.toFixed(1)} ms (${(oursCold / b).toFixed(2)}x), ours on file ${fileCold.toFixed(1)} ms (${(fileCold / b).toFixed(2)}x), reference server ${refCold.toFixed(1)} ms`,
+  `cold start, median of 15 spawned in turns: bare SDK server bundled the same way ${b.toFixed(1)} ms, ours on redis ${oursCold.toFixed(1)} ms (${(oursCold / b).toFixed(2)}x), ours on file ${fileCold.toFixed(1)} ms (${(fileCold / b).toFixed(2)}x), reference server ${refCold.toFixed(1)} ms`,
 );
 rmSync(dir, { recursive: true, force: true });
 rmSync(refDir, { recursive: true, force: true });
