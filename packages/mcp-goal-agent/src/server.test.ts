@@ -1,12 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, loadConfig } from '@org/mcp-core';
 import {
   callTool,
-  connectInMemory,
+  connectServer,
   startRedis,
-  type ConnectedClient,
+  type ServerSession,
   type RedisInstance,
 } from '@org/mcp-core/testing';
 import { ConfigSchema } from './config.js';
@@ -29,23 +28,9 @@ function envFor(kind: Kind, extra: Record<string, string> = {}): Record<string, 
     : { REDIS_URL: redis.url, GOAL_AGENT_KEY_PREFIX: `test${process.pid}_${++prefixCounter}`, ...extra };
 }
 
-interface Session extends ConnectedClient {
-  deps: Deps;
-}
-async function connect(env: Record<string, string>): Promise<Session> {
-  const config = loadConfig(ConfigSchema, env);
-  const { logger } = await createLogger({ name: 'test', level: 'silent' });
-  const deps = await createDeps(config, logger);
-  const session = await connectInMemory(createServer(deps, config, logger));
-  return {
-    ...session,
-    deps,
-    async close() {
-      await session.close();
-      await deps.dispose?.();
-    },
-  };
-}
+type Session = ServerSession<Deps>;
+const connect = (env: Record<string, string>): Promise<Session> =>
+  connectServer({ configSchema: ConfigSchema, createDeps, createServer }, env);
 
 const READERS = [
   'get_goal',

@@ -1,12 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, loadConfig } from '@org/mcp-core';
 import {
   callTool,
-  connectInMemory,
+  connectServer,
   startRedis,
-  type ConnectedClient,
+  type ServerSession,
   type RedisInstance,
 } from '@org/mcp-core/testing';
 import { Redis } from 'ioredis';
@@ -31,16 +30,9 @@ const envFor = (kind: Kind, extra: Record<string, string> = {}): Record<string, 
     ? { CACHE_DATA_DIR: mkdtempSync(join(tmpdir(), 'cache-server-')), ...extra }
     : { REDIS_URL: `${redis.url}/3`, ...extra };
 
-interface Session extends ConnectedClient {
-  deps: Deps;
-}
-async function connect(env: Record<string, string>): Promise<Session> {
-  const config = loadConfig(ConfigSchema, env);
-  const { logger } = await createLogger({ name: 'test', level: 'silent' });
-  const deps = await createDeps(config, logger);
-  const session = await connectInMemory(createServer(deps, config, logger));
-  return { ...session, deps, close: async () => (await session.close(), await deps.dispose?.()) };
-}
+type Session = ServerSession<Deps>;
+const connect = (env: Record<string, string>): Promise<Session> =>
+  connectServer({ configSchema: ConfigSchema, createDeps, createServer }, env);
 
 const ALL = [
   'cache_set',

@@ -2,7 +2,10 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { loadConfig, type EnvSchema } from '../config.js';
 import type { ErrorEnvelope } from '../errors.js';
+import { createLogger, type Logger } from '../logger.js';
+import type { ServerDeps, ServerModule } from '../run.js';
 
 export { Client };
 
@@ -53,4 +56,33 @@ export async function callTool<T = Record<string, unknown>>(
   args: Record<string, unknown> = {},
 ): Promise<ToolOutcome<T>> {
   return readToolResult<T>((await client.callTool({ name, arguments: args })) as CallToolResult);
+}
+
+/** A server connected to a test client, with the deps it was built with. */
+export interface ServerSession<Deps> extends ConnectedClient {
+  deps: Deps;
+}
+
+/**
+ * Builds a server from the parts its bin hands to runStdioServer (config schema, createDeps,
+ * createServer) and `env`, as the bin would, and connects a real client in memory. `close()`
+ * also disposes the deps. The log is silent unless a logger is given.
+ */
+export async function connectServer<S extends EnvSchema, Deps extends ServerDeps>(
+  parts: Pick<ServerModule<S, Deps>, 'configSchema' | 'createDeps' | 'createServer'>,
+  env: Record<string, string>,
+  options: { logger?: Logger } = {},
+): Promise<ServerSession<Deps>> {
+  const config = loadConfig(parts.configSchema, env);
+  const logger = options.logger ?? (await createLogger({ name: 'test', level: 'silent' })).logger;
+  const deps = await parts.createDeps(config, logger);
+  const session = await connectInMemory(parts.createServer(deps, config, logger));
+  return {
+    ...session,
+    deps,
+    async close() {
+      await session.close();
+      await deps.dispose?.();
+    },
+  };
 }
