@@ -16,9 +16,6 @@ type Entry =
   | { t: 'commit'; g: string; goal: Goal | null; put: Task[]; del: string[] }
   | { t: 'snapshot'; counters: { goal: number; task: number }; goals: Goal[]; tasks: Task[] };
 
-/** Stored values are plain JSON, for which a JSON round trip is a faster deep copy than structuredClone. */
-const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
-
 /** The goals and tasks the journal describes, kept in memory, frozen so reads need no copy. */
 class GoalState implements JournalState<Entry> {
   goals = new Map<string, Goal>();
@@ -151,9 +148,9 @@ export class FileGoalStore implements GoalStore {
       append({
         t: 'commit',
         g: change.goalId,
-        // Copies: the state keeps (and freezes) what is applied, and the caller keeps its objects.
-        goal: change.goal && clone(change.goal),
-        put: change.putTasks.map(clone),
+        // The journal applies its own parsed copy, so the state never aliases the caller's objects.
+        goal: change.goal,
+        put: [...change.putTasks],
         del: [...change.deleteTaskIds],
       });
     });
