@@ -61,14 +61,15 @@ export const TaskOutput = z.object({
   completed_at: z.string().nullable(),
 });
 
+/** A task in lists: the fields a planner scans, the empty ones left out (fewer tokens to read). */
 export const TaskSummaryOutput = z.object({
   id: z.string(),
   title: z.string(),
   status: z.enum(TASK_STATUSES),
   priority: z.enum(PRIORITIES),
-  dependencies: z.array(z.string()),
-  estimated_effort: z.string().nullable(),
-  owner: z.string().nullable(),
+  dependencies: z.array(z.string()).optional().describe('Ids of the tasks it waits on; absent when none'),
+  estimated_effort: z.string().optional().describe('Absent when not estimated'),
+  owner: z.string().optional().describe('The agent holding the task; absent when unclaimed'),
 });
 
 export const GoalSummaryOutput = GoalOutput.pick({
@@ -80,15 +81,18 @@ export const GoalSummaryOutput = GoalOutput.pick({
   updated_at: true,
 });
 
-export const summarizeTask = (t: Task): z.infer<typeof TaskSummaryOutput> => ({
-  id: t.id,
-  title: t.title,
-  status: t.status,
-  priority: t.priority,
-  dependencies: t.dependencies,
-  estimated_effort: t.estimated_effort,
-  owner: t.owner,
-});
+export const summarizeTask = (t: Task): z.infer<typeof TaskSummaryOutput> => {
+  const summary: z.infer<typeof TaskSummaryOutput> = {
+    id: t.id,
+    title: t.title,
+    status: t.status,
+    priority: t.priority,
+  };
+  if (t.dependencies.length > 0) summary.dependencies = t.dependencies;
+  if (t.estimated_effort) summary.estimated_effort = t.estimated_effort;
+  if (t.owner) summary.owner = t.owner;
+  return summary;
+};
 
 export const summarizeGoal = (g: Goal): z.infer<typeof GoalSummaryOutput> => ({
   id: g.id,
