@@ -1,6 +1,7 @@
 import { appendFileSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import lockfile from 'proper-lockfile';
 import { Journal, type JournalState } from './index.js';
 
 type Entry = { t: 'add'; n: number } | { t: 'snap'; total: number; count: number };
@@ -29,6 +30,36 @@ class Counter implements JournalState<Entry> {
 const file = () => join(mkdtempSync(join(tmpdir(), 'journal-')), 'j.jsonl');
 
 describe('Journal', () => {
+  it('waits for a lock held by another writer, then appends; a free lock is taken at once', async () => {
+    const path = file();
+    const state = new Counter();
+    const journal = new Journal(path, state);
+    await journal.write((append) => append({ t: 'add', n: 1 })); // free lock: taken at once
+    const release = lockfile.lockSync(path, { realpath: false });
+    let done = false;
+    const waiting = journal.write((append) => append({ t: 'add', n: 2 })).then(() => (done = true));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(done).toBe(false); // still waiting for the other holder
+    expect(state.total).toBe(1);
+    release();
+    await waiting;
+    expect(state.total).toBe(3);
+    expect(lockfile.checkSync(path, { realpath: false })).toBe(false); // released after the write
+  });
+
+  it('applies its own copy of what was written, never the caller’s object', async () => {
+    const seen: unknown[] = [];
+    const journal = new Journal(file(), {
+      apply: (e: Entry) => void seen.push(e),
+      reset: () => undefined,
+      snapshot: (): Entry => ({ t: 'snap', total: 0, count: 0 }),
+    });
+    const entry: Entry = { t: 'add', n: 5 };
+    await journal.write((append) => append(entry));
+    expect(seen).toEqual([{ t: 'add', n: 5 }]);
+    expect(seen[0]).not.toBe(entry);
+  });
+
   it('applies appends, and a second instance on the file follows them', async () => {
     const path = file();
     const a = new Counter();
