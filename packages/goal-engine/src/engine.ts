@@ -623,9 +623,12 @@ export class GoalEngine {
     const update: StatusUpdate = { task_id: taskId, status, ...options };
     return this.retrying(async () => {
       const task = await this.mustGetTask(taskId);
-      const deps = await this.store.getTasks(task.dependencies);
+      // Both at once: on a networked store the reads overlap instead of queueing.
+      const [deps, goal] = await Promise.all([
+        this.store.getTasks(task.dependencies),
+        this.mustGetGoal(task.goal_id),
+      ]);
       const byId = new Map(deps.filter((d): d is Task => d !== null).map((d) => [d.id, d]));
-      const goal = await this.mustGetGoal(task.goal_id);
       const now = this.now();
       const next = this.applyStatus(task, update, (id) => byId.get(id) ?? null, now);
       return this.commitTask(goal, task, next, now);
@@ -806,13 +809,17 @@ export class GoalEngine {
   async nextTasks(goalId?: string): Promise<Task[]> {
     const goals = goalId ? [await this.mustGetGoal(goalId)] : await this.openGoals();
     const out: Task[] = [];
-    for (const goal of goals) {
-      const tasks = await this.store.getGoalTasks(goal.id);
+    for (const tasks of await this.tasksOfGoals(goals)) {
       const byId = new Map(tasks.map((t) => [t.id, t]));
       for (const r of readyTasks(tasks)) out.push(byId.get(r.task_id)!);
     }
     if (!goalId) out.sort((a, b) => PRIORITIES.indexOf(a.priority) - PRIORITIES.indexOf(b.priority));
     return out;
+  }
+
+  /** The tasks of each goal, read at once: a networked store answers them in one round trip. */
+  private tasksOfGoals(goals: readonly Goal[]): Promise<Task[][]> {
+    return Promise.all(goals.map((g) => this.store.getGoalTasks(g.id)));
   }
 
   private async openGoals(): Promise<Goal[]> {
@@ -836,8 +843,9 @@ export class GoalEngine {
       const nowDate = this.options.now();
       const now = nowDate.toISOString();
       let best: { goal: Goal; task: Task } | undefined;
-      for (const goal of goals) {
-        const tasks = await this.store.getGoalTasks(goal.id);
+      const taskLists = await this.tasksOfGoals(goals);
+      for (const [k, goal] of goals.entries()) {
+        const tasks = taskLists[k]!;
         const byId = new Map(tasks.map((t) => [t.id, t]));
         const [top] = readyTasks(tasks, {
           now,
@@ -923,8 +931,7 @@ export class GoalEngine {
   /** Every goal and task, for a backup or a move to another store. */
   async exportState(): Promise<StateSnapshot> {
     const goals = await this.store.listGoals();
-    const tasks: Task[] = [];
-    for (const goal of goals) tasks.push(...(await this.store.getGoalTasks(goal.id)));
+    const tasks = (await this.tasksOfGoals(goals)).flat();
     return { format: 'goal-engine/v1', exported_at: this.now(), goals, tasks };
   }
 }
