@@ -1,9 +1,6 @@
-import { createLogger, loadConfig } from '@org/mcp-core';
-import { callTool, connectInMemory, type ConnectedClient } from '@org/mcp-core/testing';
-import { ConfigSchema } from './config.js';
-import { createDeps } from './deps.js';
+import { callTool, connectServer, type ConnectedClient } from '@org/mcp-core/testing';
 import { startFakeGitHub, type FakeGitHub } from './fake-github.fixture.js';
-import { createServer } from './server.js';
+import { fastServer } from './server.fixture.js';
 
 let gh: FakeGitHub;
 let s: ConnectedClient;
@@ -11,16 +8,12 @@ beforeEach(async () => {
   gh = await startFakeGitHub();
   gh.addRepo('acme/api', { 'README.md': '# API\nrate limiter here\n', 'src/a.ts': 'one\n' });
   gh.addRepo('acme/hidden', { 'x.md': 'rate limiter too\n' });
-  const config = loadConfig(ConfigSchema, {
+  s = await connectServer(fastServer, {
     GITHUB_PERSONAL_ACCESS_TOKEN: gh.token,
     GITHUB_API_URL: gh.url,
     GITHUB_ALLOWED_REPOS: 'acme/api',
     MCP_TOOLSETS: 'all',
   });
-  const { logger } = await createLogger({ name: 'test', level: 'silent' });
-  s = await connectInMemory(
-    createServer(createDeps(config, logger, { retryBaseMs: 5, writeIntervalMs: 0 }), config, logger),
-  );
 });
 afterEach(async () => {
   await s.close();

@@ -1,8 +1,9 @@
-import { createLogger, loadConfig } from '@org/mcp-core';
-import { callTool, connectInMemory, type ConnectedClient } from '@org/mcp-core/testing';
+import { createLogger } from '@org/mcp-core';
+import { callTool, connectServer, type ConnectedClient } from '@org/mcp-core/testing';
 import { ConfigSchema } from './config.js';
 import { createDeps } from './deps.js';
 import { startFakeGitHub, type FakeGitHub } from './fake-github.fixture.js';
+import { fastServer } from './server.fixture.js';
 import { createServer } from './server.js';
 
 let gh: FakeGitHub;
@@ -30,11 +31,6 @@ afterEach(async () => {
 });
 
 async function connect(env: Record<string, string> = {}): Promise<ConnectedClient> {
-  const config = loadConfig(ConfigSchema, {
-    GITHUB_PERSONAL_ACCESS_TOKEN: gh.token,
-    GITHUB_API_URL: gh.url,
-    ...env,
-  });
   logLines = [];
   const { logger, flush } = await createLogger({
     name: 'test',
@@ -43,8 +39,10 @@ async function connect(env: Record<string, string> = {}): Promise<ConnectedClien
     writeStderr: (l) => logLines.push(l),
   });
   flushLog = flush;
-  return connectInMemory(
-    createServer(createDeps(config, logger, { retryBaseMs: 5, writeIntervalMs: 0 }), config, logger),
+  return connectServer(
+    fastServer,
+    { GITHUB_PERSONAL_ACCESS_TOKEN: gh.token, GITHUB_API_URL: gh.url, ...env },
+    { logger },
   );
 }
 
@@ -386,12 +384,10 @@ describe('mcp-github tools against a local GitHub API', () => {
     await flushLog();
     expect(logLines.join('')).not.toContain(gh.token);
     await s.close();
-    const config = loadConfig(ConfigSchema, {
-      GITHUB_PERSONAL_ACCESS_TOKEN: 'github_pat_WRONG_1234567890',
-      GITHUB_API_URL: gh.url,
-    });
-    const { logger } = await createLogger({ name: 'test', level: 'silent' });
-    s = await connectInMemory(createServer(createDeps(config, logger), config, logger));
+    s = await connectServer(
+      { configSchema: ConfigSchema, createDeps, createServer },
+      { GITHUB_PERSONAL_ACCESS_TOKEN: 'github_pat_WRONG_1234567890', GITHUB_API_URL: gh.url },
+    );
     const r = await callTool(s.client, 'list_branches', { repo_name: 'acme/api' });
     expect(r).toMatchObject({ ok: false, error: { type: 'unauthorized', status_code: 401 } });
     expect(r.text).not.toContain('github_pat_WRONG');
