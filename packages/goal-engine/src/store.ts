@@ -79,8 +79,7 @@ export class MemoryGoalStore implements GoalStore {
   }
 
   async getGoal(goalId: string): Promise<Goal | null> {
-    const goal = this.goals.get(goalId);
-    return goal ?? null;
+    return this.goals.get(goalId) ?? null;
   }
 
   async listGoals(): Promise<Goal[]> {
@@ -98,9 +97,7 @@ export class MemoryGoalStore implements GoalStore {
   }
 
   async getTasks(taskIds: readonly string[]): Promise<(Task | null)[]> {
-    return taskIds.map((id) => {
-      return this.tasks.get(id) ?? null;
-    });
+    return taskIds.map((id) => this.tasks.get(id) ?? null);
   }
 
   async commit(change: GoalCommit): Promise<void> {

@@ -84,8 +84,6 @@ function skipJsonValue(text: string, i: number): number {
  */
 export function redactSecretKeys(line: string): string {
   SECRET_KEY.lastIndex = 0;
-  if (!SECRET_KEY.test(line)) return line;
-  SECRET_KEY.lastIndex = 0;
   let out = '';
   let last = 0;
   for (let m = SECRET_KEY.exec(line); m; m = SECRET_KEY.exec(line)) {

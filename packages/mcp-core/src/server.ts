@@ -152,9 +152,7 @@ export function createMcpServer<Deps>(options: CreateMcpServerOptions<Deps>): Mc
     async (request, extra): Promise<CallToolResult> => {
       const { name, arguments: args } = request.params;
       const tool = byName.get(name);
-      // Made on first use: a pino child per call costs more than most handlers.
-      let child: Logger | undefined;
-      const logger = (): Logger => (child ??= options.logger.child({ tool: name }));
+      const logger = options.logger.child({ tool: name });
       try {
         if (!tool) {
           throw allNames.has(name)
@@ -177,16 +175,14 @@ export function createMcpServer<Deps>(options: CreateMcpServerOptions<Deps>): Mc
         const raw = await tool.handler(parsed.data, {
           deps: options.deps,
           signal: extra.signal,
-          get logger() {
-            return logger();
-          },
+          logger,
           outputBudget,
         });
         const output = options.validateOutput
           ? tool.output.safeParse(raw)
           : { success: true as const, data: raw };
         if (!output.success) {
-          logger().error(
+          logger.error(
             { issues: output.error.issues },
             'tool returned output that does not match its schema',
           );
@@ -198,9 +194,9 @@ export function createMcpServer<Deps>(options: CreateMcpServerOptions<Deps>): Mc
       } catch (error) {
         const envelope = toErrorEnvelope(
           isToolError(error) ? error : (options.mapError?.(error) ?? error),
-          logger(),
+          logger,
         );
-        if (envelope.type !== 'internal') logger().info({ envelope }, 'tool call failed');
+        if (envelope.type !== 'internal') logger.info({ envelope }, 'tool call failed');
         return errorResult(envelope);
       }
     },

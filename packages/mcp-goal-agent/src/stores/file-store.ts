@@ -133,9 +133,7 @@ export class FileGoalStore implements GoalStore {
 
   async getTasks(taskIds: readonly string[]): Promise<(Task | null)[]> {
     this.journal.refresh();
-    return taskIds.map((id) => {
-      return this.state.tasks.get(id) ?? null;
-    });
+    return taskIds.map((id) => this.state.tasks.get(id) ?? null);
   }
 
   async commit(change: GoalCommit): Promise<void> {
