@@ -59,6 +59,12 @@ const ours = await spawnStdioServer({
   args: [bin],
   env: { ...env, REDIS_URL: redisUrl, CACHE_NAMESPACE: 'bench:' },
 });
+// The same server with its client-side cache off: every get is a Redis round trip.
+const oursDirect = await spawnStdioServer({
+  command: process.execPath,
+  args: [bin],
+  env: { ...env, REDIS_URL: redisUrl, CACHE_NAMESPACE: 'bench:', CACHE_CLIENT_CACHE_MB: '0' },
+});
 const ref = await spawnStdioServer({ command: process.execPath, args: [refBin, redisUrl], env });
 
 const value = 'a small cached value';
@@ -91,6 +97,13 @@ const gets = await interleaved(
     redisGet,
     toolCall('ours cache_get', ours.client, 'cache_get', (i) => ({ key: `k${i % 100}` }), ours.child.pid),
     toolCall('reference get', ref.client, 'get', (i) => ({ key: `ref:k${i % 100}` }), ref.child.pid),
+    toolCall(
+      'ours cache_get, no copies',
+      oursDirect.client,
+      'cache_get',
+      (i) => ({ key: `k${i % 100}` }),
+      oursDirect.child.pid,
+    ),
   ],
   { runs: RUNS },
 );
@@ -106,9 +119,9 @@ for (const [bareRow, rttRow, ...rows] of [sets, gets]) {
   console.log(`  (one Redis round trip = ${rtt.toFixed(3)} ms)`);
 }
 console.log(
-  `ours/reference p50: set ${(sets[2].p50 / sets[3].p50).toFixed(2)}, get ${(gets[2].p50 / gets[3].p50).toFixed(2)}`,
+  `ours/reference p50: set ${(sets[2].p50 / sets[3].p50).toFixed(2)}, get ${(gets[2].p50 / gets[3].p50).toFixed(2)} (client-side cache off: ${(gets[4].p50 / gets[3].p50).toFixed(2)})`,
 );
-await Promise.all([bare.close(), bareRedis.close(), ours.close(), ref.close()]);
+await Promise.all([bare.close(), bareRedis.close(), ours.close(), oursDirect.close(), ref.close()]);
 probe.disconnect();
 
 const bareBundle = await bundledBareServer();

@@ -30,6 +30,7 @@ describe('the built bin over stdio', () => {
       'CACHE_NAMESPACE',
       'CACHE_MAX_VALUE_BYTES',
       'CACHE_DEFAULT_TTL_SECONDS',
+      'CACHE_CLIENT_CACHE_MB',
       'REDIS_URL',
       'REDIS_PASSWORD',
     ])

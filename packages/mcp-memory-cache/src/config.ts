@@ -39,6 +39,14 @@ export const ConfigSchema = CoreConfigSchema.extend({
     .min(1)
     .optional()
     .describe('TTL given to values set without one (default: no expiry)'),
+  CACHE_CLIENT_CACHE_MB: z.coerce
+    .number()
+    .min(0)
+    .max(4096)
+    .default(32)
+    .describe(
+      'Redis only: megabytes of recently read values kept in the server process and served without a round trip while Redis reports them unchanged (CLIENT TRACKING; Redis 6+, not on a cluster); 0 turns it off',
+    ),
   ...redisEnvShape,
 });
 

@@ -2,7 +2,9 @@ import { join } from 'node:path';
 import { ToolError, deferred, type CheckResult, type Logger, type ServerDeps } from '@org/mcp-core';
 import { connectRedis, redisConfigured, redisOptions, type RedisConnection } from '@org/redis-connection';
 import envPaths from 'env-paths';
+import type { Redis } from 'ioredis';
 import { NotAnIntegerError, type CacheBackend } from './backends/backend.js';
+import type { ClientCache } from './backends/client-cache.js';
 import { FileCacheBackend } from './backends/file-backend.js';
 import type { Config } from './config.js';
 
@@ -29,6 +31,7 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
   const useRedis =
     config.CACHE_BACKEND === 'redis' || (config.CACHE_BACKEND === 'auto' && redisConfigured(config));
   let redis: RedisConnection | undefined;
+  let copies: ClientCache | undefined;
   let cache: CacheBackend;
   let opening: Promise<unknown> = Promise.resolve();
   if (useRedis) {
@@ -37,11 +40,18 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
     const { location } = redisOptions(config);
     const ready = (async () => {
       redis = await connectRedis(config, logger);
-      const { RedisCacheBackend } = await import('./backends/redis-backend.js');
+      const [{ RedisCacheBackend }, { ClientCache }] = await Promise.all([
+        import('./backends/redis-backend.js'),
+        import('./backends/client-cache.js'),
+      ]);
       const db = config.REDIS_URL
         ? Number(new URL(config.REDIS_URL).pathname.slice(1) || '0')
         : config.REDIS_DB;
-      return new RedisCacheBackend(redis.client, config.CACHE_NAMESPACE, location, db);
+      const client = redis.client;
+      if (!('isCluster' in client && client.isCluster) && config.CACHE_CLIENT_CACHE_MB > 0) {
+        copies = new ClientCache(client as Redis, config.CACHE_CLIENT_CACHE_MB * 1024 * 1024, logger);
+      }
+      return new RedisCacheBackend(client, config.CACHE_NAMESPACE, location, db, copies);
     })();
     opening = ready;
     cache = {
@@ -101,6 +111,7 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
     async dispose() {
       await opening.catch(() => undefined);
       await cache.close();
+      copies?.close();
       await redis?.close();
     },
   };

@@ -1,5 +1,6 @@
 import calculateSlot from 'cluster-key-slot';
 import type { Cluster, Redis } from 'ioredis';
+import type { ClientCache } from './client-cache.js';
 import { escapeGlob, NotAnIntegerError, type CacheBackend, type SetCondition } from './backend.js';
 
 /** Deletes up to ARGV[1] keys of the namespace per call; returns {next cursor, deleted}. */
@@ -19,7 +20,9 @@ type Client = (Redis | Cluster) & {
  * literal prefix of the pattern; bulk operations are pipelined (`mset` is one MULTI/EXEC round
  * trip, atomic on a single Redis). On Redis Cluster, multi-key commands are split per key (sent
  * together) and `mset` runs one MULTI/EXEC per hash slot (atomic per slot); SCAN, flush and info
- * walk every master in turn.
+ * walk every master in turn. With a `ClientCache` (standalone Redis only), reads are served from
+ * copies kept in this process while Redis says they are current, and every write drops the
+ * copies of its keys before it is sent.
  */
 export class RedisCacheBackend implements CacheBackend {
   readonly kind = 'redis' as const;
@@ -30,6 +33,7 @@ export class RedisCacheBackend implements CacheBackend {
     readonly namespace: string,
     readonly location: string,
     private readonly db: number,
+    private readonly copies?: ClientCache,
   ) {
     if (!('cacheFlushStep' in redis))
       redis.defineCommand('cacheFlushStep', { numberOfKeys: 0, lua: FLUSH_STEP });
@@ -60,6 +64,7 @@ export class RedisCacheBackend implements CacheBackend {
     value: string,
     { ttlMs, condition }: { ttlMs?: number | undefined; condition: SetCondition },
   ) {
+    this.copies?.forget([this.k(key)]);
     const args: (string | number)[] = [this.k(key), value];
     if (ttlMs !== undefined) args.push('PX', ttlMs);
     if (condition === 'if_absent') args.push('NX');
@@ -69,18 +74,26 @@ export class RedisCacheBackend implements CacheBackend {
   }
 
   async get(key: string, withTtl = false) {
-    if (!withTtl) {
-      const value = await this.redis.get(this.k(key));
+    const k = this.k(key);
+    const hit = this.copies?.lookup(k);
+    if (hit) return hit.value === null ? null : { value: hit.value, ttlMs: withTtl ? hit.ttlMs : null };
+    const read = this.copies?.startRead(k);
+    if (!withTtl && !read) {
+      const value = await this.redis.get(k);
       return value === null ? null : { value, ttlMs: null };
     }
-    const results = await this.redis.multi().get(this.k(key)).pttl(this.k(key)).exec();
+    // Value and TTL as of one moment (a kept copy needs its TTL too).
+    const results = await this.redis.multi().get(k).pttl(k).exec();
+    const failed = results?.find(([error]) => error);
+    if (failed?.[0]) throw failed[0];
     const value = results?.[0]?.[1] as string | null;
     const ttl = results?.[1]?.[1] as number;
-    if (results?.[0]?.[0]) throw results[0][0];
-    return value === null ? null : { value, ttlMs: ttl >= 0 ? ttl : null };
+    this.copies?.finishRead(read, value, ttl);
+    return value === null ? null : { value, ttlMs: withTtl && ttl >= 0 ? ttl : null };
   }
 
   async delete(keys: readonly string[]) {
+    this.copies?.forget(keys.map((k) => this.k(k)));
     if (!this.cluster) return this.redis.del(...keys.map((k) => this.k(k)));
     const unique = [...new Set(keys)];
     const counts = await Promise.all(unique.map((k) => this.redis.del(this.k(k))));
@@ -94,6 +107,7 @@ export class RedisCacheBackend implements CacheBackend {
   }
 
   async expire(key: string, ttlMs: number) {
+    this.copies?.forget([this.k(key)]);
     return (await this.redis.pexpire(this.k(key), ttlMs)) === 1;
   }
 
@@ -123,6 +137,7 @@ export class RedisCacheBackend implements CacheBackend {
   }
 
   async mset(entries: readonly (readonly [string, string])[], ttlMs?: number) {
+    this.copies?.forget(entries.map(([key]) => this.k(key)));
     // One MULTI/EXEC, or on a cluster one per hash slot (a transaction cannot span slots).
     const groups = new Map<number, (readonly [string, string])[]>();
     for (const entry of entries) {
@@ -144,6 +159,7 @@ export class RedisCacheBackend implements CacheBackend {
   }
 
   async incrBy(key: string, amount: number) {
+    this.copies?.forget([this.k(key)]);
     try {
       return await this.redis.incrby(this.k(key), amount);
     } catch (error) {
@@ -164,6 +180,8 @@ export class RedisCacheBackend implements CacheBackend {
         deleted += Number(n);
       } while (cursor !== '0');
     }
+    // Reads made while the flush ran may have kept keys it then deleted.
+    this.copies?.forgetAll();
     return deleted;
   }
 
@@ -206,6 +224,14 @@ export class RedisCacheBackend implements CacheBackend {
         used_memory_human: field(memoryInfo, 'used_memory_human'),
         database_keys: dbsizes.reduce((a, b) => a + Number(b), 0),
         ...(this.cluster ? { cluster_masters: nodes.length } : {}),
+        ...(this.copies
+          ? {
+              client_cache: this.copies.state,
+              client_cache_entries: this.copies.size,
+              client_cache_hits: this.copies.hits,
+              client_cache_misses: this.copies.misses,
+            }
+          : {}),
         ...(keys.length >= 100_000 ? { note: 'key count stopped at 100,000' } : {}),
       },
     };
