@@ -299,3 +299,51 @@ describe('redis bulk operations', () => {
     }
   });
 });
+
+describe('redis client-side cache through the tools', () => {
+  it('answers repeated cache_get from its copy, sees other clients’ writes, and reports itself in cache_info', async () => {
+    await raw.flushdb();
+    const s = await connect(envFor('redis'));
+    try {
+      await vi.waitFor(async () =>
+        expect(await callTool(s.client, 'cache_info')).toMatchObject({
+          data: { details: { client_cache: 'on' } },
+        }),
+      );
+      await callTool(s.client, 'cache_set', { key: 'k', value: { n: 1 }, ttl: 60 });
+      for (let i = 0; i < 5; i++)
+        expect(await callTool(s.client, 'cache_get', { key: 'k', include_ttl: true })).toMatchObject({
+          ok: true,
+          data: { found: true, value: { n: 1 }, ttl: expect.any(Number) },
+        });
+      await raw.set('cache:k', '{"n":2}');
+      await vi.waitFor(
+        async () =>
+          expect(await callTool(s.client, 'cache_get', { key: 'k' })).toMatchObject({
+            data: { value: { n: 2 } },
+          }),
+        { timeout: 1000 },
+      );
+      const info = await callTool(s.client, 'cache_info');
+      expect(info).toMatchObject({ data: { details: { client_cache: 'on', client_cache_entries: 1 } } });
+      expect(
+        (info as { data: { details: { client_cache_hits: number } } }).data.details.client_cache_hits,
+      ).toBeGreaterThanOrEqual(4);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('CACHE_CLIENT_CACHE_MB=0 turns it off', async () => {
+    const s = await connect(envFor('redis', { CACHE_CLIENT_CACHE_MB: '0' }));
+    try {
+      const info = await callTool(s.client, 'cache_info');
+      expect(info).toMatchObject({ ok: true });
+      expect((info as { data: { details: Record<string, unknown> } }).data.details).not.toHaveProperty(
+        'client_cache',
+      );
+    } finally {
+      await s.close();
+    }
+  });
+});

@@ -82,8 +82,10 @@ export class RedisCacheBackend implements CacheBackend {
       const value = await this.redis.get(k);
       return value === null ? null : { value, ttlMs: null };
     }
-    // Value and TTL as of one moment (a kept copy needs its TTL too).
-    const results = await this.redis.multi().get(k).pttl(k).exec();
+    // A kept copy needs the TTL too. Shown to the caller, value and TTL come from one moment
+    // (MULTI); for the copy alone a pipeline is enough: a change between the two is reported.
+    const both = withTtl ? this.redis.multi() : this.redis.pipeline();
+    const results = await both.get(k).pttl(k).exec();
     const failed = results?.find(([error]) => error);
     if (failed?.[0]) throw failed[0];
     const value = results?.[0]?.[1] as string | null;
