@@ -97,7 +97,13 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
       await opening;
       if (redis) {
         const h = await redis.health();
-        return [{ name: 'redis backend', ok: h.ok, detail: h.detail }];
+        const results: CheckResult[] = [{ name: 'redis backend', ok: h.ok, detail: h.detail }];
+        if (copies) {
+          // Optional: reported, never a failure. Give tracking a moment to come on.
+          if (h.ok) await Promise.race([copies.settled, new Promise((r) => setTimeout(r, 3000).unref())]);
+          results.push({ name: 'redis client-side cache', ok: true, detail: copies.state });
+        }
+        return results;
       }
       try {
         const ms = await cache.ping();

@@ -332,6 +332,18 @@ describe('redis client-side cache through the tools', () => {
     }
   });
 
+  it('--check reports its state', async () => {
+    const s = await connect(envFor('redis'));
+    try {
+      expect(await s.deps.check?.()).toEqual([
+        { name: 'redis backend', ok: true, detail: expect.stringContaining('answers') },
+        { name: 'redis client-side cache', ok: true, detail: 'on' },
+      ]);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('CACHE_CLIENT_CACHE_MB=0 turns it off', async () => {
     const s = await connect(envFor('redis', { CACHE_CLIENT_CACHE_MB: '0' }));
     try {

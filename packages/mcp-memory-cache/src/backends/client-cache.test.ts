@@ -158,7 +158,7 @@ describe('Redis client-side cache', () => {
   it('stays off, with every read going to Redis, where CLIENT is not allowed', async () => {
     await other.acl('SETUSER', 'noclient', 'on', '>secret', '~*', '&*', '+@all', '-client');
     const { backend, cache } = await setup(1024 * 1024, { username: 'noclient', password: 'secret' });
-    await vi.waitFor(() => expect(cache.state).toMatch(/^off \(not supported/));
+    await vi.waitFor(() => expect(cache.state).toMatch(/^off \(Redis refused it: NOPERM/));
     await backend.set('k', '1', { condition: 'always' });
     await other.set('cache:k', '2');
     expect(await backend.get('k')).toMatchObject({ value: '2' });

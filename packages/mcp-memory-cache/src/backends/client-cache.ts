@@ -49,6 +49,9 @@ export class ClientCache {
   private retry: ReturnType<typeof setTimeout> | undefined;
   /** Why copies are not served, while they are not. */
   private reason = 'connecting';
+  private settle!: () => void;
+  /** Resolves once the first attempt to turn tracking on has ended, however it ended. */
+  readonly settled = new Promise<void>((resolve) => (this.settle = resolve));
   hits = 0;
   misses = 0;
 
@@ -137,6 +140,7 @@ export class ClientCache {
     this.main.off('ready', this.onMainReady);
     clearTimeout(this.retry);
     this.stop('closed');
+    this.settle();
   }
 
   private remove(key: string) {
@@ -204,7 +208,7 @@ export class ClientCache {
       if (UNSUPPORTED.test(message)) {
         // Redis before 6, or CLIENT not allowed: every read goes to Redis.
         this.closed = true;
-        this.reason = `not supported by this Redis: ${message}`;
+        this.reason = `Redis refused it: ${message}`;
         this.logger?.info(`redis client-side cache off: ${message}`);
       } else {
         this.reason = message;
@@ -212,6 +216,7 @@ export class ClientCache {
       }
     } finally {
       this.starting = false;
+      this.settle();
     }
   }
 
