@@ -69,6 +69,10 @@ describe('the built bin over stdio', () => {
         if (i === 10) await redis.kill();
         if (i === 20) await redis.start();
         const r = await callTool(server.client, 'cache_set', { key: `w${i}`, value: i });
+        // A copy of w0 (read before the outage) is not served while Redis is away.
+        const read = await callTool(server.client, 'cache_get', { key: 'w0' });
+        if (i < 10) expect(read).toMatchObject({ ok: true, data: { value: 0 } });
+        if (!r.ok) expect(read).toMatchObject({ ok: false, error: { type: 'unavailable' } });
         if (r.ok) acknowledged.push(`w${i}`);
         else {
           expect(r.error).toMatchObject({ type: 'unavailable', retryable: true });
