@@ -1,6 +1,6 @@
 import { startRedis, type RedisInstance } from '@org/mcp-core/testing';
 import { Redis } from 'ioredis';
-import { ClientCache } from './client-cache.js';
+import { ClientCache, MAX_COPY_AGE_MS } from './client-cache.js';
 import { RedisCacheBackend } from './redis-backend.js';
 
 let redis: RedisInstance;
@@ -135,6 +135,23 @@ describe('Redis client-side cache', () => {
     await vi.waitFor(async () => expect(await backend.get('k')).toMatchObject({ value: '3' }), {
       timeout: 1000,
     });
+  });
+
+  it('serves no copy for longer than MAX_COPY_AGE_MS after its read, TTL or not', async () => {
+    const { cache } = await setup();
+    await on(cache);
+    const readAt = (key: string, age: number) => ({
+      ...cache.startRead(key)!,
+      startedAt: performance.now() - age,
+    });
+    cache.finishRead(readAt('old', MAX_COPY_AGE_MS + 1), 'v', -1);
+    cache.finishRead(readAt('old-ttl', MAX_COPY_AGE_MS + 1), 'v', 10 * MAX_COPY_AGE_MS);
+    cache.finishRead(readAt('recent', MAX_COPY_AGE_MS - 5000), 'v', 10 * MAX_COPY_AGE_MS);
+    expect(cache.lookup('old')).toBeUndefined();
+    expect(cache.lookup('old-ttl')).toBeUndefined();
+    const recent = cache.lookup('recent');
+    // The TTL shown is the key's own, not the copy's age limit.
+    expect(recent?.ttlMs).toBeGreaterThan(9 * MAX_COPY_AGE_MS);
   });
 
   it('keeps within its size, evicting the least recently used', async () => {

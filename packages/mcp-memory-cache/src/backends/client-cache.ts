@@ -4,8 +4,10 @@ import type { Redis } from 'ioredis';
 interface Entry {
   /** null: the key was missing. */
   value: string | null;
-  /** performance.now() deadline; Infinity without a TTL. */
+  /** performance.now() after which the copy is not served. */
   expiresAt: number;
+  /** performance.now() when the key's TTL runs out; Infinity without one. */
+  keyExpiresAt: number;
   size: number;
 }
 
@@ -20,6 +22,12 @@ export interface PendingRead {
 const UNSUPPORTED = /unknown (sub)?command|NOPERM|not allowed|unknown option/i;
 
 /**
+ * Longest a copy is served without asking Redis again: a bound on staleness should an
+ * invalidation ever be lost without either connection noticing (a silent network partition).
+ */
+export const MAX_COPY_AGE_MS = 60_000;
+
+/**
  * Values read through one Redis connection, kept in this process (Redis's server-assisted
  * client-side caching, RESP2 form): the connection reads with CLIENT TRACKING on, so Redis
  * remembers the keys it read and sends their names to a second, subscribed connection when
@@ -32,7 +40,8 @@ const UNSUPPORTED = /unknown (sub)?command|NOPERM|not allowed|unknown option/i;
  * - a read's result is kept only if no invalidation or write of its key arrived while it was in
  *   flight, and no break happened (the epoch);
  * - a TTL is kept as a local deadline from the moment the read was sent, so a copy never
- *   outlives the key (Redis expires lazily and may tell us late).
+ *   outlives the key (Redis expires lazily and may tell us late); no copy is served for more than
+ *   MAX_COPY_AGE_MS after its read.
  * Another client's write is seen once its invalidation arrives (one socket hop after the write).
  * One instance per connection: tracking redirects to one subscriber.
  */
@@ -82,8 +91,8 @@ export class ClientCache {
       this.misses++;
       return undefined;
     }
-    const left = entry.expiresAt - performance.now();
-    if (left <= 0) {
+    const now = performance.now();
+    if (now >= entry.expiresAt) {
       this.remove(key);
       this.misses++;
       return undefined;
@@ -92,7 +101,8 @@ export class ClientCache {
     this.entries.delete(key);
     this.entries.set(key, entry);
     this.hits++;
-    return { value: entry.value, ttlMs: entry.expiresAt === Infinity ? null : Math.floor(left) };
+    const ttlMs = entry.keyExpiresAt === Infinity ? null : Math.floor(entry.keyExpiresAt - now);
+    return { value: entry.value, ttlMs };
   }
 
   /** Call just before sending the read whose result `finishRead` may keep. */
@@ -109,9 +119,10 @@ export class ClientCache {
     this.inFlight.delete(read.key);
     const size = read.key.length + (value?.length ?? 0);
     if (size > this.maxBytes / 8) return;
-    const expiresAt = pttlMs >= 0 ? read.startedAt + pttlMs : Infinity;
+    const expiresAt = read.startedAt + (pttlMs >= 0 ? Math.min(pttlMs, MAX_COPY_AGE_MS) : MAX_COPY_AGE_MS);
     this.remove(read.key);
-    this.entries.set(read.key, { value, expiresAt, size });
+    const keyExpiresAt = pttlMs >= 0 ? read.startedAt + pttlMs : Infinity;
+    this.entries.set(read.key, { value, expiresAt, keyExpiresAt, size });
     this.bytes += size;
     for (const [oldest] of this.entries) {
       if (this.bytes <= this.maxBytes) break;
