@@ -47,11 +47,11 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
       const db = config.REDIS_URL
         ? Number(new URL(config.REDIS_URL).pathname.slice(1) || '0')
         : config.REDIS_DB;
-      const client = redis.client;
-      if (!('isCluster' in client && client.isCluster) && config.CACHE_CLIENT_CACHE_MB > 0) {
-        copies = new ClientCache(client as Redis, config.CACHE_CLIENT_CACHE_MB * 1024 * 1024, logger);
+      if (!config.REDIS_CLUSTER && config.CACHE_CLIENT_CACHE_MB > 0) {
+        // Without REDIS_CLUSTER, connectRedis made a single-node client.
+        copies = new ClientCache(redis.client as Redis, config.CACHE_CLIENT_CACHE_MB * 1024 * 1024, logger);
       }
-      return new RedisCacheBackend(client, config.CACHE_NAMESPACE, location, db, copies);
+      return new RedisCacheBackend(redis.client, config.CACHE_NAMESPACE, location, db, copies);
     })();
     opening = ready;
     cache = {

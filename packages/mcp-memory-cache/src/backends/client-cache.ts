@@ -119,9 +119,9 @@ export class ClientCache {
     this.inFlight.delete(read.key);
     const size = read.key.length + (value?.length ?? 0);
     if (size > this.maxBytes / 8) return;
-    const expiresAt = read.startedAt + (pttlMs >= 0 ? Math.min(pttlMs, MAX_COPY_AGE_MS) : MAX_COPY_AGE_MS);
-    this.remove(read.key);
     const keyExpiresAt = pttlMs >= 0 ? read.startedAt + pttlMs : Infinity;
+    const expiresAt = Math.min(keyExpiresAt, read.startedAt + MAX_COPY_AGE_MS);
+    this.remove(read.key);
     this.entries.set(read.key, { value, expiresAt, keyExpiresAt, size });
     this.bytes += size;
     for (const [oldest] of this.entries) {
