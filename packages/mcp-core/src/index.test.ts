@@ -28,6 +28,7 @@ describe('public API', () => {
         "pageInfoShape",
         "paginate",
         "readPackageInfo",
+        "readmeTables",
         "redisConfigured",
         "redisEnvShape",
         "redisSettings",
@@ -35,6 +36,7 @@ describe('public API', () => {
         "requireRedisFor",
         "runServer",
         "secret",
+        "syncReadme",
         "toolSchemas",
         "z",
       ]

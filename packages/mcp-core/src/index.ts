@@ -13,6 +13,7 @@ export type {
   ToolsetInfo,
 } from './define.js';
 export { runServer, readPackageInfo } from './run.js';
+export { readmeTables, syncReadme } from './docs.js';
 export type { RunOptions } from './run.js';
 export { buildServer, toolSchemas, McpServer, ResourceTemplate } from './server.js';
 export type { ToolSchemas } from './server.js';
