@@ -26,7 +26,8 @@ export interface FakeGitHub {
   /** The files of a branch: path → content and mode. */
   files(fullName: string, branch: string): Map<string, { content: Buffer; mode: string }>;
   /** The next `count` requests fail this way. */
-  failNext(kind: 'primary' | 'secondary' | '429' | '502', count?: number): void;
+  /** The next `count` requests fail this way; `retryAfter` is the Retry-After of 429 and secondary limits (default '1'). */
+  failNext(kind: 'primary' | 'secondary' | '429' | '502', count?: number, retryAfter?: string): void;
   close(): Promise<void>;
 }
 
@@ -36,7 +37,7 @@ export async function startFakeGitHub(
   loadSpec();
   const repos = new Map<string, FakeRepo>();
   const violations: string[] = [];
-  const failures: ('primary' | 'secondary' | '429' | '502')[] = [];
+  const failures: { kind: 'primary' | 'secondary' | '429' | '502'; retryAfter: string }[] = [];
   let remaining = 5000;
   let nextId = 1000;
 
@@ -294,7 +295,8 @@ export async function startFakeGitHub(
     if (auth !== `token ${token}` && auth !== `bearer ${token}` && auth !== `Bearer ${token}`) {
       return reply(res, 401, { message: 'Bad credentials', documentation_url: DOCS, status: '401' });
     }
-    const failure = failures.shift();
+    const next = failures.shift();
+    const failure = next?.kind;
     if (failure === 'primary') {
       return sendJson(
         res,
@@ -317,7 +319,7 @@ export async function startFakeGitHub(
             'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
           documentation_url: DOCS,
         },
-        { 'retry-after': '1' },
+        { 'retry-after': next!.retryAfter },
       );
     }
     if (failure === '429')
@@ -325,7 +327,7 @@ export async function startFakeGitHub(
         res,
         429,
         { message: 'Too Many Requests', documentation_url: DOCS },
-        { 'retry-after': '1' },
+        { 'retry-after': next!.retryAfter },
       );
     if (failure === '502') return sendJson(res, 502, { message: 'Server Error' });
     const violation = checkAgainstSpec(req);
@@ -887,8 +889,8 @@ export async function startFakeGitHub(
     repos,
     addRepo,
     files,
-    failNext(kind, count = 1) {
-      for (let i = 0; i < count; i++) failures.push(kind);
+    failNext(kind, count = 1, retryAfter = '1') {
+      for (let i = 0; i < count; i++) failures.push({ kind, retryAfter });
     },
     close: api.close,
   };
