@@ -261,6 +261,9 @@ describe.each<Kind>(['file', 'redis'])('memory-cache tools on the %s backend', (
       ['cache_scan', { cursor: 'garbage' }, 'validation'],
       ['cache_keys', { cursor: 'garbage' }, 'validation'],
       ['cache_expire', { key: 'k', seconds: 0 }, 'validation'],
+      ['cache_keys', { pattern: '[z-a]' }, 'validation'],
+      ['cache_keys', { pattern: 'user:[ab' }, 'validation'],
+      ['cache_scan', { match: '[]' }, 'validation'],
     ];
     for (const [name, args, type] of cases) {
       expect(await callTool(c, name, args), `${name} ${JSON.stringify(args).slice(0, 60)}`).toMatchObject({

@@ -51,29 +51,3 @@ export interface CacheBackend {
   ping(): Promise<number>;
   close(): Promise<void>;
 }
-
-/** Escapes glob characters so a namespace is matched literally in a SCAN pattern. */
-export const escapeGlob = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
-
-/** Redis-style glob matching (`*`, `?`, `[abc]`, `[^a]`, `[a-z]`, `\x`), anchored at both ends. */
-export function globToRegExp(glob: string): RegExp {
-  let out = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*') out += '[\\s\\S]*';
-    else if (c === '?') out += '[\\s\\S]';
-    else if (c === '\\' && i + 1 < glob.length) out += `\\${glob[++i]}`.replace(/^\\([A-Za-z0-9])$/, '$1');
-    else if (c === '[') {
-      const end = glob.indexOf(']', i + 2);
-      if (end < 0) out += '\\[';
-      else {
-        let body = glob.slice(i + 1, end);
-        const negate = body.startsWith('^');
-        if (negate) body = body.slice(1);
-        out += `[${negate ? '^' : ''}${body.replace(/[\\\]]/g, '\\$&')}]`;
-        i = end;
-      }
-    } else out += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  }
-  return new RegExp(`^${out}$`);
-}

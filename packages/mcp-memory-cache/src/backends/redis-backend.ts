@@ -1,7 +1,8 @@
 import calculateSlot from 'cluster-key-slot';
 import type { Cluster, Redis } from 'ioredis';
 import type { ClientCache } from './client-cache.js';
-import { escapeGlob, NotAnIntegerError, type CacheBackend, type SetCondition } from './backend.js';
+import { NotAnIntegerError, type CacheBackend, type SetCondition } from './backend.js';
+import { escapeGlob, parseGlob } from './glob.js';
 
 /** Deletes up to ARGV[1] keys of the namespace per call; returns {next cursor, deleted}. */
 const FLUSH_STEP = `
@@ -118,6 +119,7 @@ export class RedisCacheBackend implements CacheBackend {
   }
 
   async scan(cursor: string, match: string, count: number) {
+    parseGlob(match); // a malformed glob is refused here, never sent
     const pattern = escapeGlob(this.namespace) + match;
     if (!this.cluster) {
       const [next, keys] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', count);

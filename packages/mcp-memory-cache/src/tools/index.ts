@@ -8,6 +8,7 @@ import {
   z,
   type AnyTool,
 } from '@org/mcp-core';
+import { GlobSyntaxError, parseGlob } from '../backends/glob.js';
 import type { Deps } from '../deps.js';
 
 const tool = defineTool<Deps>();
@@ -30,7 +31,18 @@ const Pattern = z
   .string()
   .min(1)
   .max(256)
-  .describe('Glob within the namespace: * any run, ? one character, [abc] a set');
+  .superRefine((pattern, ctx) => {
+    // Checked here, so neither backend ever receives a malformed glob.
+    try {
+      parseGlob(pattern);
+    } catch (error) {
+      if (!(error instanceof GlobSyntaxError)) throw error;
+      ctx.addIssue({ code: 'custom', message: error.message });
+    }
+  })
+  .describe(
+    'Glob within the namespace, as in Redis: * any run, ? one character, [abc] a set, [a-z] a range, [^a] any other character, \\x a literal x',
+  );
 
 /** JSON text of a value, refused past CACHE_MAX_VALUE_BYTES. */
 function encode(value: unknown, deps: Deps, key: string): string {
