@@ -3,7 +3,7 @@ import { ToolError, deferred, type CheckResult, type Logger, type ServerDeps } f
 import { connectRedis, redisConfigured, redisOptions, type RedisConnection } from '@org/redis-connection';
 import envPaths from 'env-paths';
 import type { Redis } from 'ioredis';
-import { NotAnIntegerError, type CacheBackend } from './backends/backend.js';
+import { IntegerRangeError, NotAnIntegerError, type CacheBackend } from './backends/backend.js';
 import type { ClientCache } from './backends/client-cache.js';
 import { FileCacheBackend } from './backends/file-backend.js';
 import type { Config } from './config.js';
@@ -91,6 +91,7 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
           'cache_incr and cache_decr work only on integer values (set one with a number).',
         );
       }
+      if (error instanceof IntegerRangeError) return ToolError.validation(error.message);
       return redis?.toToolError(error);
     },
     async check(): Promise<CheckResult[]> {

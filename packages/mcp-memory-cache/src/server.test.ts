@@ -181,6 +181,31 @@ describe.each<Kind>(['file', 'redis'])('memory-cache tools on the %s backend', (
     });
   });
 
+  it('cache_incr past 2^53 − 1 is a validation error, the same on both backends, and changes nothing', async () => {
+    const c = s.client;
+    const max = Number.MAX_SAFE_INTEGER;
+    await callTool(c, 'cache_set', { key: 'n', value: max });
+    // Redis used to answer 9007199254740992 as a success (2^53 − 1 + 2 rounded to a double).
+    expect(await callTool(c, 'cache_incr', { key: 'n', amount: 2 })).toMatchObject({
+      ok: false,
+      error: {
+        type: 'validation',
+        retryable: false,
+        error: `Adding 2 to "n" (${max}) would leave the range of exact integers, ±${max}; nothing was changed`,
+      },
+    });
+    expect(await callTool(c, 'cache_get', { key: 'n' })).toMatchObject({ ok: true, data: { value: max } });
+    expect(await callTool(c, 'cache_decr', { key: 'n', amount: max })).toMatchObject({
+      ok: true,
+      data: { value: 0 },
+    });
+    await callTool(c, 'cache_set', { key: 'm', value: -max });
+    expect(await callTool(c, 'cache_decr', { key: 'm' })).toMatchObject({
+      ok: false,
+      error: { type: 'validation' },
+    });
+  });
+
   it('lists with SCAN within the budget and pages through every key', async () => {
     const c = s.client;
     const data = Object.fromEntries(

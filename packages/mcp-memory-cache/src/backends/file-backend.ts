@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Journal, type JournalOptions, type JournalState } from '@org/file-journal';
-import { NotAnIntegerError, type CacheBackend, type SetCondition } from './backend.js';
+import { IntegerRangeError, NotAnIntegerError, type CacheBackend, type SetCondition } from './backend.js';
 import { matchGlob, parseGlob } from './glob.js';
 
 /** Full key → [value, expiry in epoch ms or null]. */
@@ -163,7 +163,8 @@ export class FileCacheBackend implements CacheBackend {
       if (item && !INTEGER.test(item[0])) throw new NotAnIntegerError(key);
       const current = item ? Number(item[0]) : 0;
       const next = current + amount;
-      if (!Number.isSafeInteger(current) || !Number.isSafeInteger(next)) throw new NotAnIntegerError(key);
+      if (!Number.isSafeInteger(current) || !Number.isSafeInteger(next))
+        throw new IntegerRangeError(key, item ? item[0] : '0', amount);
       append({ t: 'set', items: [[this.k(key), String(next), item ? item[1] : null]] });
       return next;
     });
