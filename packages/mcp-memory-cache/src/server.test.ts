@@ -206,6 +206,36 @@ describe.each<Kind>(['file', 'redis'])('memory-cache tools on the %s backend', (
     });
   });
 
+  it('a __proto__ key in cache_mset is refused, not dropped while reporting success; nested, it is data', async () => {
+    const c = s.client;
+    const data = JSON.parse('{"a":1,"__proto__":{"polluted":true},"b":2,"c":3}') as Record<string, unknown>;
+    // Before: keys_set 3 and success, the __proto__ entry silently lost.
+    expect(await callTool(c, 'cache_mset', { data })).toMatchObject({
+      ok: false,
+      error: { type: 'validation', error: expect.stringContaining('"__proto__"') },
+    });
+    expect(await callTool(c, 'cache_mset', { data: JSON.stringify(data) })).toMatchObject({
+      ok: false,
+      error: { type: 'validation' },
+    });
+    expect(await callTool(c, 'cache_exists', { keys: ['a', 'b', 'c'] })).toMatchObject({
+      ok: true,
+      data: { exists: 0 },
+    });
+    expect(await callTool(c, 'cache_set', { key: '__proto__', value: 'as a key' })).toMatchObject({ ok: true });
+    expect(await callTool(c, 'cache_get', { key: '__proto__' })).toMatchObject({
+      ok: true,
+      data: { found: true, value: 'as a key' },
+    });
+    const nested = JSON.parse('{"inner":{"__proto__":{"x":1},"y":2}}') as Record<string, unknown>;
+    expect(await callTool(c, 'cache_mset', { data: { n: nested } })).toMatchObject({
+      ok: true,
+      data: { keys_set: 1 },
+    });
+    const got = await callTool<{ value: unknown }>(c, 'cache_get', { key: 'n' });
+    expect(got.ok && JSON.stringify(got.data.value)).toBe(JSON.stringify(nested));
+  });
+
   it('lists with SCAN within the budget and pages through every key', async () => {
     const c = s.client;
     const data = Object.fromEntries(

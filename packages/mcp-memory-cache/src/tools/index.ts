@@ -44,6 +44,18 @@ const Pattern = z
     'Glob within the namespace, as in Redis: * any run, ? one character, [abc] a set, [a-z] a range, [^a] any other character, \\x a literal x',
   );
 
+/**
+ * Refuses an object with an own `__proto__` key before `schema` sees it: zod leaves that key out
+ * of a parsed record while reporting success, so it would be lost without a word.
+ */
+function refusingProtoKey<T extends z.ZodType>(schema: T, message: string) {
+  return z.preprocess((value, ctx) => {
+    if (typeof value === 'object' && value !== null && Object.hasOwn(value, '__proto__'))
+      ctx.addIssue({ code: 'custom', message });
+    return value;
+  }, schema);
+}
+
 /** JSON text of a value, refused past CACHE_MAX_VALUE_BYTES. */
 function encode(value: unknown, deps: Deps, key: string): string {
   const text = JSON.stringify(value);
@@ -242,12 +254,15 @@ export const cacheMset = tool({
     'Sets every key of data at once (all or nothing, one round trip), each with the optional ttl in seconds.',
   input: z.object({
     data: jsonish(
-      z
-        .record(Key, Value)
-        .refine(
-          (d) => Object.keys(d).length > 0 && Object.keys(d).length <= 1000,
-          'must hold 1 to 1,000 keys',
-        ),
+      refusingProtoKey(
+        z
+          .record(Key, Value)
+          .refine(
+            (d) => Object.keys(d).length > 0 && Object.keys(d).length <= 1000,
+            'must hold 1 to 1,000 keys',
+          ),
+        'The key "__proto__" cannot be set with cache_mset (a JavaScript object cannot carry it); set it with cache_set',
+      ),
     ).describe('Key → value, as an object or a JSON string of one'),
     ttl: Ttl.optional(),
   }),
