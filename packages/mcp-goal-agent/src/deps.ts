@@ -47,6 +47,7 @@ const STORE_METHODS = [
   'getGoalWithTasks',
   'getTasks',
   'commit',
+  'importGoals',
 ] as const;
 
 /**

@@ -6,7 +6,14 @@ import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { callTool, spawnStdioServer, type SpawnedServer } from '@org/mcp-core/testing';
+import {
+  callTool,
+  spawnStdioServer,
+  startRedis,
+  type RedisInstance,
+  type SpawnedServer,
+} from '@org/mcp-core/testing';
+import { Redis } from 'ioredis';
 
 const bin = fileURLToPath(new URL('../dist/bundle/bin.js', import.meta.url));
 const holderScript = fileURLToPath(new URL('../test/journal-holder.mjs', import.meta.url));
@@ -27,11 +34,14 @@ function dataDir(): string {
   return dir;
 }
 
-async function serve(dir: string): Promise<SpawnedServer> {
+async function serve(
+  dir: string,
+  env: Record<string, string> = { GOAL_AGENT_DATA_DIR: dir },
+): Promise<SpawnedServer> {
   const server = await spawnStdioServer({
     command: process.execPath,
     args: [bin],
-    env: { ...baseEnv, GOAL_AGENT_DATA_DIR: dir },
+    env: { ...baseEnv, ...env },
   });
   servers.push(server);
   return server;
@@ -121,4 +131,78 @@ describe('the file store under faults', () => {
     const goals = await callTool<{ goals: { title: string }[] }>(second.client, 'list_goals');
     expect(goals.ok && goals.data.goals.map((g) => g.title)).toEqual(['one']);
   });
+});
+
+describe('restore_state_from_cache under a kill', () => {
+  let redis: RedisInstance;
+  let raw: Redis;
+  let stateJson: string;
+  beforeAll(async () => {
+    redis = await startRedis();
+    raw = new Redis({ port: redis.port, host: '127.0.0.1' });
+    // An export of 60 goals with 3 tasks each, made by the server itself.
+    const dir = dataDir();
+    const source = await serve(dir);
+    for (let g = 0; g < 60; g++) {
+      const goal = await callTool<{ id: string }>(source.client, 'create_goal', { description: `goal ${g}` });
+      await callTool(source.client, 'break_down_goal', {
+        goal_id: goal.ok ? goal.data.id : '',
+        subtasks: [
+          { description: 'a' },
+          { description: 'b', dependencies: [0] },
+          { description: 'c', dependencies: [1] },
+        ],
+      });
+    }
+    const saved = await callTool<{ state_json: string }>(source.client, 'save_state_to_cache');
+    stateJson = saved.ok ? saved.data.state_json : '';
+    await source.close();
+  }, 60_000);
+  afterAll(async () => {
+    raw?.disconnect();
+    await redis?.close();
+  });
+
+  /** Kills the server as soon as the store shows the import under way; returns the goals left. */
+  async function killMidRestore(kind: 'file' | 'redis', run: number): Promise<number> {
+    const dir = dataDir();
+    const prefix = `restore${run}`;
+    const env: Record<string, string> =
+      kind === 'file'
+        ? { GOAL_AGENT_DATA_DIR: dir }
+        : { REDIS_URL: redis.url, GOAL_AGENT_KEY_PREFIX: prefix };
+    const server = await serve(dir, env);
+    const journal = join(dir, 'goals.journal');
+    const started = () =>
+      kind === 'file'
+        ? Promise.resolve(readFileSync(journal, 'utf8').includes('GOAL-0001'))
+        : raw.exists(`{${prefix}:GOAL-0001}:goal`).then((n) => n > 0);
+    const restoring = server.client
+      .callTool({ name: 'restore_state_from_cache', arguments: { state_json: stateJson } })
+      .catch(() => undefined);
+    // Before the fix, goals landed one commit at a time: killing at the first sign of the import
+    // left some of the 60 (17 in the issue's runs).
+    const deadline = Date.now() + 10_000;
+    while (!(await started()) && Date.now() < deadline) await new Promise((r) => setImmediate(r));
+    server.child.kill('SIGKILL');
+    await server.exited;
+    await restoring;
+    const after = await serve(dir, env);
+    const listed = await callTool<{ count: number; total?: number }>(after.client, 'list_goals', {
+      limit: 100,
+    });
+    const tasks = await callTool<{ current_state: { tasks: number } }>(after.client, 'get_cache_status');
+    await after.close();
+    const count = listed.ok ? listed.data.count : -1;
+    expect(tasks.ok && tasks.data.current_state.tasks).toBe(count * 3);
+    return count;
+  }
+
+  it.each(['file', 'redis'] as const)(
+    'on the %s store leaves all 60 goals or none',
+    async (kind) => {
+      for (let run = 0; run < 4; run++) expect([0, 60]).toContain(await killMidRestore(kind, run));
+    },
+    60_000,
+  );
 });
