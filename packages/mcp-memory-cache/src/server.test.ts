@@ -220,7 +220,9 @@ describe.each<Kind>(['file', 'redis'])('memory-cache tools on the %s backend', (
       ok: true,
       data: { exists: 0 },
     });
-    expect(await callTool(c, 'cache_set', { key: '__proto__', value: 'as a key' })).toMatchObject({ ok: true });
+    expect(await callTool(c, 'cache_set', { key: '__proto__', value: 'as a key' })).toMatchObject({
+      ok: true,
+    });
     expect(await callTool(c, 'cache_get', { key: '__proto__' })).toMatchObject({
       ok: true,
       data: { found: true, value: 'as a key' },
@@ -232,6 +234,29 @@ describe.each<Kind>(['file', 'redis'])('memory-cache tools on the %s backend', (
     });
     const got = await callTool<{ value: unknown }>(c, 'cache_get', { key: 'n' });
     expect(got.ok && JSON.stringify(got.data.value)).toBe(JSON.stringify(nested));
+  });
+
+  it('keys with lone surrogates are refused, so two of them can never collide (Redis used to mix them up)', async () => {
+    const c = s.client;
+    for (const key of ['ls:\ud800', 'ls:\udbff']) {
+      expect(await callTool(c, 'cache_set', { key, value: key.charCodeAt(3) })).toMatchObject({
+        ok: false,
+        error: { type: 'validation' },
+      });
+      expect(await callTool(c, 'cache_get', { key })).toMatchObject({
+        ok: false,
+        error: { type: 'validation' },
+      });
+    }
+    expect(await callTool(c, 'cache_mset', { data: { 'ls:\ud800': 1, ok: 2 } })).toMatchObject({
+      ok: false,
+      error: { type: 'validation' },
+    });
+    expect(await callTool(c, 'cache_exists', { keys: ['ok'] })).toMatchObject({
+      ok: true,
+      data: { exists: 0 },
+    });
+    expect(await callTool(c, 'cache_set', { key: 'ls:😀', value: 1 })).toMatchObject({ ok: true });
   });
 
   it('lists with SCAN within the budget and pages through every key', async () => {
