@@ -322,6 +322,31 @@ describe.each<Kind>(['file', 'redis'])('goal-agent tools on the %s store', (kind
     });
   });
 
+  it('a __proto__ metadata key is refused, not dropped while reporting success; nested, it is data', async () => {
+    const c = s.client;
+    const metadata = JSON.parse('{"team":"core","__proto__":{"admin":true}}') as Record<string, unknown>;
+    for (const args of [{ metadata }, { metadata: JSON.stringify(metadata) }]) {
+      expect(await callTool(c, 'create_goal', { description: 'g', ...args })).toMatchObject({
+        ok: false,
+        error: { type: 'validation', error: expect.stringContaining('"__proto__"') },
+      });
+    }
+    expect(await callTool(c, 'list_goals')).toMatchObject({ ok: true, data: { count: 0 } });
+    const created = await callTool<{ id: string }>(c, 'create_goal', { description: 'g' });
+    const id = created.ok ? created.data.id : '';
+    expect(await callTool(c, 'update_goal', { goal_id: id, metadata })).toMatchObject({
+      ok: false,
+      error: { type: 'validation' },
+    });
+    const nested = JSON.parse('{"team":{"__proto__":{"x":1},"y":2}}') as Record<string, unknown>;
+    expect(await callTool(c, 'update_goal', { goal_id: id, metadata: nested })).toMatchObject({ ok: true });
+    const got = await callTool<{ goal: { metadata: unknown; version: number } }>(c, 'get_goal', {
+      goal_id: id,
+    });
+    expect(got.ok && JSON.stringify(got.data.goal.metadata)).toBe(JSON.stringify(nested));
+    expect(got.ok && got.data.goal.version).toBe(2);
+  });
+
   it('answers bad input with the envelope and stores nothing', async () => {
     const c = s.client;
     await callTool(c, 'create_goal', { description: 'g' });
