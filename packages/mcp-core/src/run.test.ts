@@ -17,7 +17,7 @@ function run(args: string[], env: Record<string, string | undefined> = baseEnv) 
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-describe('runStdioServer flags', () => {
+describe('runServer flags', () => {
   it('--help lists every variable with its default and hides nothing but values', () => {
     const { code, stdout, stderr } = run(['--help'], { PATH: process.env['PATH'] });
     expect(code).toBe(0);
@@ -83,7 +83,7 @@ describe('runStdioServer flags', () => {
   });
 });
 
-describe('runStdioServer serving over stdio', () => {
+describe('runServer serving over stdio', () => {
   let server: SpawnedServer | undefined;
   afterEach(async () => {
     await server?.close();

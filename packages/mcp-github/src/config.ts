@@ -1,7 +1,4 @@
-import { CoreConfigSchema, envList, readPackageInfo, secret, z } from '@org/mcp-core';
-
-/** Package name and version, read from package.json. */
-export const packageInfo = readPackageInfo(import.meta.url);
+import { CoreConfigSchema, envList, secret, z } from '@org/mcp-core';
 
 /** Every environment variable the server reads (the shared MCP_* ones included). */
 export const ConfigSchema = CoreConfigSchema.extend({

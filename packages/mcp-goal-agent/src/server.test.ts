@@ -8,9 +8,8 @@ import {
   type ServerSession,
   type RedisInstance,
 } from '@org/mcp-core/testing';
-import { ConfigSchema } from './config.js';
-import { createDeps, type Deps } from './deps.js';
-import { createServer } from './server.js';
+import type { Deps } from './deps.js';
+import { server } from './server.js';
 
 let redis: RedisInstance;
 beforeAll(async () => {
@@ -29,8 +28,7 @@ function envFor(kind: Kind, extra: Record<string, string> = {}): Record<string, 
 }
 
 type Session = ServerSession<Deps>;
-const connect = (env: Record<string, string>): Promise<Session> =>
-  connectServer({ configSchema: ConfigSchema, createDeps, createServer }, env);
+const connect = (env: Record<string, string>): Promise<Session> => connectServer(server, env);
 
 const READERS = [
   'get_goal',

@@ -9,9 +9,8 @@ import {
   type RedisInstance,
 } from '@org/mcp-core/testing';
 import { Redis } from 'ioredis';
-import { ConfigSchema } from './config.js';
-import { createDeps, type Deps } from './deps.js';
-import { createServer } from './server.js';
+import type { Deps } from './deps.js';
+import { server } from './server.js';
 
 let redis: RedisInstance;
 let raw: Redis;
@@ -31,8 +30,7 @@ const envFor = (kind: Kind, extra: Record<string, string> = {}): Record<string, 
     : { REDIS_URL: `${redis.url}/3`, ...extra };
 
 type Session = ServerSession<Deps>;
-const connect = (env: Record<string, string>): Promise<Session> =>
-  connectServer({ configSchema: ConfigSchema, createDeps, createServer }, env);
+const connect = (env: Record<string, string>): Promise<Session> => connectServer(server, env);
 
 const ALL = [
   'cache_set',

@@ -1,19 +1,18 @@
-import { defineTool, jsonish, pageInfoShape, paginate, ToolError, z, pageFields } from '@org/mcp-core';
-import type { Deps } from '../deps.js';
+import { jsonish, pageInfoShape, paginate, ToolError, z, pageFields } from '@org/mcp-core';
+import { tool } from './tool.js';
 import { allowedBy, repoRef } from '../github.js';
 import {
   BranchName,
   Cursor,
   decodeText,
   githubPage,
+  httpStatus,
   Limit,
   notAFile,
   RepoName,
   RepoPath,
   repoAndBranch,
 } from './shared.js';
-
-const tool = defineTool<Deps>();
 
 interface RawRepo {
   name: string;
@@ -338,7 +337,7 @@ export const getBranchInfo = tool({
         },
       };
     } catch (error) {
-      if ((error as { status?: number }).status !== 404) throw error;
+      if (httpStatus(error) !== 404) throw error;
       // Tell a missing branch from a missing (or invisible) repository.
       await deps.github.request('GET /repos/{owner}/{repo}', { ...ref, request: { signal } });
       throw ToolError.notFound(
@@ -393,7 +392,7 @@ export const createBranch = tool({
       };
     } catch (error) {
       if (
-        (error as { status?: number }).status === 422 &&
+        httpStatus(error) === 422 &&
         /already exists/i.test(
           JSON.stringify((error as { response?: { data?: unknown } }).response?.data ?? ''),
         )
@@ -451,7 +450,7 @@ export const createOrUpdateFile = tool({
         if (Array.isArray(data) || data.type !== 'file') throw notAFile(file_path);
         current = data.sha;
       } catch (error) {
-        if ((error as { status?: number }).status !== 404) throw error;
+        if (httpStatus(error) !== 404) throw error;
       }
     }
     const { data } = await deps.github.request('PUT /repos/{owner}/{repo}/contents/{path}', {
@@ -595,7 +594,7 @@ export const commitMultipleFiles = tool({
         })
       ).data.object.sha;
     } catch (error) {
-      if ((error as { status?: number }).status !== 404) throw error;
+      if (httpStatus(error) !== 404) throw error;
       const base = await repoAndBranch(deps, repo_name, base_branch);
       head = (
         await gh.request('GET /repos/{owner}/{repo}/git/ref/{ref}', {
@@ -677,7 +676,7 @@ export const commitMultipleFiles = tool({
           request: { signal },
         });
       } catch (error) {
-        if ((error as { status?: number }).status === 422) {
+        if (httpStatus(error) === 422) {
           throw ToolError.conflict(
             `${branch} moved while committing; nothing was changed on it`,
             'Retry: the commit is rebuilt on the new head.',
@@ -696,6 +695,116 @@ export const commitMultipleFiles = tool({
   },
 });
 
+export const listCommits = tool({
+  name: 'list_commits',
+  toolset: 'repos',
+  title: 'List commits',
+  description: 'Commits of a branch (default: the default branch), newest first; paged.',
+  input: z.object({
+    repo_name: RepoName,
+    branch: z.string().min(1).max(250).optional(),
+    limit: Limit(20),
+    cursor: Cursor,
+  }),
+  output: z.object({
+    commits: z.array(
+      z.object({
+        sha: z.string(),
+        message: z.string(),
+        author: z.string().nullable(),
+        date: z.string().nullable(),
+        url: z.string(),
+      }),
+    ),
+    ...pageInfoShape,
+  }),
+  annotations: { readOnlyHint: true, openWorldHint: true },
+  async handler({ repo_name, branch, limit, cursor }, { deps, outputBudget, signal }) {
+    const ref = repoRef(repo_name, deps.config);
+    const p = await githubPage(
+      (n, perPage) =>
+        deps.github.request('GET /repos/{owner}/{repo}/commits', {
+          ...ref,
+          ...(branch ? { sha: branch } : {}),
+          per_page: perPage,
+          page: n,
+          request: { signal },
+        }),
+      {
+        limit,
+        cursor,
+        budget: outputBudget,
+        map: (c) => ({
+          sha: c.sha,
+          message: c.commit.message,
+          author: c.commit.author?.name ?? null,
+          date: c.commit.author?.date ?? null,
+          url: c.html_url,
+        }),
+      },
+    );
+    return { commits: p.items, ...pageFields(p) };
+  },
+});
+
+export const getCommit = tool({
+  name: 'get_commit',
+  toolset: 'repos',
+  title: 'Get commit',
+  description:
+    'One commit (SHA, branch or tag) with its message, stats and changed files (at most 100, patches cut to 2,000 characters).',
+  input: z.object({ repo_name: RepoName, ref: z.string().min(1).max(250) }),
+  output: z.object({
+    sha: z.string(),
+    message: z.string(),
+    author: z.string().nullable(),
+    date: z.string().nullable(),
+    url: z.string(),
+    parents: z.array(z.string()),
+    stats: z.object({ additions: z.number(), deletions: z.number(), total: z.number() }).nullable(),
+    files: z.array(
+      z.object({
+        filename: z.string(),
+        status: z.string(),
+        additions: z.number(),
+        deletions: z.number(),
+        patch: z.string().nullable(),
+      }),
+    ),
+  }),
+  annotations: { readOnlyHint: true, openWorldHint: true },
+  async handler({ repo_name, ref: commitRef }, { deps, signal }) {
+    const ref = repoRef(repo_name, deps.config);
+    const { data } = await deps.github.request('GET /repos/{owner}/{repo}/commits/{ref}', {
+      ...ref,
+      ref: commitRef,
+      request: { signal },
+    });
+    return {
+      sha: data.sha,
+      message: data.commit.message,
+      author: data.commit.author?.name ?? null,
+      date: data.commit.author?.date ?? null,
+      url: data.html_url,
+      parents: data.parents.map((x) => x.sha),
+      stats: data.stats
+        ? {
+            additions: data.stats.additions ?? 0,
+            deletions: data.stats.deletions ?? 0,
+            total: data.stats.total ?? 0,
+          }
+        : null,
+      files: (data.files ?? []).slice(0, 100).map((f) => ({
+        filename: f.filename,
+        status: f.status,
+        additions: f.additions,
+        deletions: f.deletions,
+        patch: f.patch === undefined ? null : f.patch.slice(0, 2000),
+      })),
+    };
+  },
+});
+
 export const repoTools = [
   listRepositories,
   getFileContent,
@@ -706,4 +815,6 @@ export const repoTools = [
   createOrUpdateFile,
   deleteFile,
   commitMultipleFiles,
+  listCommits,
+  getCommit,
 ];

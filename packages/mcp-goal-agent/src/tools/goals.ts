@@ -1,6 +1,6 @@
-import { defineTool, jsonish, pageInfoShape, paginate, z, pageFields } from '@org/mcp-core';
+import { jsonish, pageInfoShape, paginate, z, pageFields } from '@org/mcp-core';
 import { goalProgress } from '@org/goal-engine';
-import type { Deps } from '../deps.js';
+import { tool } from './tool.js';
 import {
   GoalIdInput,
   GoalOutput,
@@ -13,7 +13,6 @@ import {
   summarizeTask,
 } from '../schemas.js';
 
-const tool = defineTool<Deps>();
 const Repos = jsonish(z.array(z.string().min(1)).max(100)).describe(
   'Repositories involved, e.g. ["org/api"]',
 );
