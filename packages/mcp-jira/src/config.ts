@@ -1,7 +1,5 @@
-import { CoreConfigSchema, envList, readPackageInfo, secret, z } from '@org/mcp-core';
+import { CoreConfigSchema, envList, secret, z } from '@org/mcp-core';
 
-/** Package name and version, read from package.json. */
-export const packageInfo = readPackageInfo(import.meta.url);
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 const PROJECT_KEY = /^[A-Z][A-Z0-9_]{0,254}$/;

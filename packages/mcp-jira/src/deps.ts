@@ -1,25 +1,65 @@
-import type { CheckResult, Logger, ServerDeps } from '@org/mcp-core';
+import type { CheckResult, Logger, ServerDeps, ToolContext } from '@org/mcp-core';
 import type { Config } from './config.js';
+import { createJiraClients, type ClientOptions, type JiraClients } from './jira/client.js';
+import { toToolError } from './jira/errors.js';
+import { ProjectsFilter } from './jira/projects-filter.js';
 
-/** What the tools need; built once at start, disposed on shutdown. */
+/** What the tools need; built once at start. */
 export interface Deps extends ServerDeps {
   config: Config;
   logger: Logger;
-  /** Milliseconds since the epoch when the server started. */
-  startedAt: number;
+  jira: JiraClients;
+  filter: ProjectsFilter;
+  /** Field id by lower-cased name, loaded on first use (GET /rest/api/3/field). */
+  fieldIds?: Promise<Map<string, { id: string; name: string }[]>>;
 }
 
-/** Creates the clients the tools use. */
-export function createDeps(config: Config, logger: Logger): Deps {
+/** Runs `fn` with the Jira clients under the call's signal and logger. */
+export function jiraCall<T>(ctx: ToolContext<Deps>, fn: (jira: JiraClients) => Promise<T>): Promise<T> {
+  return ctx.deps.jira.withCall({ signal: ctx.signal, logger: ctx.logger }, () => fn(ctx.deps.jira));
+}
+
+const message = (error: unknown) => toToolError(error)?.message ?? (error instanceof Error ? error.message : String(error));
+
+/** Creates the Jira clients. No request is made until a tool runs (or `--check`). */
+export function createDeps(config: Config, logger: Logger, options: ClientOptions = {}): Deps {
+  const jira = createJiraClients(config, logger, options);
+  const filter = new ProjectsFilter(config.JIRA_PROJECTS_FILTER);
   return {
     config,
     logger,
-    startedAt: Date.now(),
+    jira,
+    filter,
     async check(): Promise<CheckResult[]> {
-      return [];
-    },
-    dispose() {
-      // Nothing to close yet.
+      const results: CheckResult[] = [];
+      try {
+        const me = await jira.v3.myself.getCurrentUser();
+        results.push({ name: 'jira', ok: true, detail: `authenticated as ${me.displayName ?? me.accountId} at ${config.JIRA_BASE_URL}` });
+      } catch (error) {
+        results.push({ name: 'jira', ok: false, detail: message(error) });
+        return results;
+      }
+      try {
+        await jira.agile.board.getAllBoards({ maxResults: 1 });
+        results.push({ name: 'agile', ok: true, detail: 'the Agile API answers (boards and sprints available)' });
+      } catch (error) {
+        results.push({ name: 'agile', ok: false, detail: `the Agile API does not answer: ${message(error)}` });
+      }
+      try {
+        const page = await jira.v3.projects.searchProjects({ maxResults: 50, ...(filter.keys ? { keys: [...filter.keys] } : {}) });
+        const keys = (page.values ?? []).map((p) => p.key).filter((k): k is string => !!k);
+        const missing = (filter.keys ?? []).filter((k) => !keys.includes(k));
+        results.push({
+          name: 'projects',
+          ok: keys.length > 0 && missing.length === 0,
+          detail:
+            (keys.length ? `visible${filter.active ? ' through JIRA_PROJECTS_FILTER' : ''}: ${keys.join(', ')}${page.isLast === false ? ', …' : ''}` : 'no project is visible') +
+            (missing.length ? `; not visible: ${missing.join(', ')}` : ''),
+        });
+      } catch (error) {
+        results.push({ name: 'projects', ok: false, detail: message(error) });
+      }
+      return results;
     },
   };
 }

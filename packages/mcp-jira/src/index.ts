@@ -1,6 +1,7 @@
-export { ConfigSchema, packageInfo } from './config.js';
+// The public API of @org/mcp-jira: the server definition (for tests, docs and the setup command),
+// its types, and the Markdown ⇄ ADF conversion.
+export { server } from './server.js';
 export type { Config } from './config.js';
-export { createDeps } from './deps.js';
 export type { Deps } from './deps.js';
-export { createServer } from './server.js';
-export { tools } from './tools/index.js';
+export { markdownToAdf, adfToMarkdown } from './jira/adf.js';
+export type { AdfDoc, AdfNode } from './jira/adf.js';

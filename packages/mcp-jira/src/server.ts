@@ -1,18 +1,33 @@
-import { createMcpServer, coreServerOptions, type Logger, type McpServer } from '@org/mcp-core';
-import { packageInfo, type Config } from './config.js';
-import type { Deps } from './deps.js';
+import { defineServer, readPackageInfo } from '@org/mcp-core';
+import { ConfigSchema, type Config } from './config.js';
+import { createDeps, type Deps } from './deps.js';
+import { toToolError } from './jira/errors.js';
+import { TOOLSETS } from './toolsets.js';
 import { tools } from './tools/index.js';
 
-/** Builds the server with the tools the configuration enables. Does no I/O. */
-export function createServer(deps: Deps, config: Config, logger: Logger): McpServer {
-  return createMcpServer({
-    name: packageInfo.name,
-    version: packageInfo.version,
-    instructions:
-      'Jira Cloud for Claude: issues, search, comments, transitions, boards and sprints, with Markdown in and out, a projects filter and read-only mode.',
-    tools,
-    deps,
-    logger,
-    ...coreServerOptions(config),
-  });
+function instructions(_deps: Deps, config: Config): string {
+  return [
+    `Jira Cloud at ${config.JIRA_BASE_URL}.`,
+    'Descriptions and comments are Markdown in and out.',
+    'Search with JQL (jira_search_issues; jira_build_jql quotes values safely); results are lean, ask for more with `fields`.',
+    'Assignees and watchers take an account id, an email or a display name.',
+    config.JIRA_PROJECT_KEY ? `Default project: ${config.JIRA_PROJECT_KEY}.` : '',
+    config.JIRA_PROJECTS_FILTER ? `Only these projects can be used: ${config.JIRA_PROJECTS_FILTER.join(', ')}.` : '',
+    'Boards, sprints, links, bulk create, worklogs and attachments are in toolsets that MCP_TOOLSETS can turn on.',
+  ]
+    .filter(Boolean)
+    .join(' ');
 }
+
+/** The Jira server: what its bin runs and its tests build. */
+export const server = defineServer({
+  ...readPackageInfo(import.meta.url),
+  configSchema: ConfigSchema,
+  toolsets: TOOLSETS,
+  tools,
+  createDeps: (config, logger) => createDeps(config, logger),
+  mapError: toToolError,
+  instructions,
+  // An attachment may carry up to 10 MB as base64.
+  maxInputChars: 15_000_000,
+});

@@ -1,4 +1,4 @@
-import { ToolError, isToolError, type ErrorType } from '@org/mcp-core';
+import { ToolError, type ErrorType } from '@org/mcp-core';
 import { parseRetryAfter } from './retry.js';
 
 /** Jira's error body: `errorMessages` and field `errors` (or, from gateways, plain text). */
@@ -12,10 +12,11 @@ export function parseJiraError(data: unknown): JiraErrorBody {
   let body = data;
   if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) body = Buffer.from(body as ArrayBuffer).toString('utf8');
   if (typeof body === 'string') {
+    const raw: string = body;
     try {
-      body = JSON.parse(body) as unknown;
+      body = JSON.parse(raw) as unknown;
     } catch {
-      const text = body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 300);
+      const text = raw.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 300);
       return { messages: text ? [text] : [], fields: {} };
     }
   }
@@ -74,7 +75,7 @@ const HINTS: Partial<Record<ErrorType, string>> = {
  * Returns undefined for anything that is not a request failure.
  */
 export function toToolError(error: unknown): ToolError | undefined {
-  if (isToolError(error)) return error;
+  if (error instanceof ToolError) return error;
   const status = httpStatus(error);
   if (status !== undefined) {
     const body = jiraErrorBody(error) ?? { messages: [], fields: {} };
