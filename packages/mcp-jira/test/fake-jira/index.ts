@@ -43,6 +43,8 @@ export interface FakeJira {
   adfDocuments: unknown[];
   /** The next `count` requests (matching `path` when given) fail with this status. */
   failNext(status: 429 | 500 | 502 | 503, options?: { count?: number; retryAfter?: number; path?: RegExp }): void;
+  /** The next request waits `ms` before it is answered (for timeouts). */
+  stallNext(ms: number): void;
   /** Requests sent with a method and a path matching `path` (query included). */
   sent(method: string, path: RegExp): RecordedRequest[];
   /** Adds an issue directly (no request recorded) and returns its key. */
@@ -59,9 +61,15 @@ export async function startFakeJira(options: { email?: string; token?: string } 
   const faults: { status: number; count: number; retryAfter?: number | undefined; path?: RegExp | undefined }[] = [];
   const expected = `Basic ${Buffer.from(`${email}:${token}`).toString('base64')}`;
   let base = '';
+  let stall = 0;
 
   const server = await startFakeHttpServer(async (req, res) => {
     const path = req.url.pathname;
+    if (stall > 0) {
+      const ms = stall;
+      stall = 0;
+      await new Promise((r) => setTimeout(r, ms));
+    }
     const fault = faults.find((f) => f.count > 0 && (!f.path || f.path.test(req.path)));
     if (fault) {
       fault.count--;
@@ -133,6 +141,9 @@ export async function startFakeJira(options: { email?: string; token?: string } 
     adfDocuments,
     failNext(status, opts = {}) {
       faults.push({ status, count: opts.count ?? 1, retryAfter: opts.retryAfter, path: opts.path });
+    },
+    stallNext(ms) {
+      stall = ms;
     },
     sent: (method, path) => server.requests.filter((r) => r.method === method && path.test(r.path)),
     addIssue(project, fields) {
