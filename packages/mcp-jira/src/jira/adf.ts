@@ -122,7 +122,8 @@ function listItems(items: AdfNode[] | undefined, marker: (i: number) => string):
   return (items ?? [])
     .map((item, i) => {
       const m = marker(i);
-      const body = blocks(item.content ?? []).trim();
+      // A paragraph followed by a nested list stays one tight item.
+      const body = (item.content ?? []).map(block).filter((b) => b !== '').join('\n').trim();
       return m + indent(body, ' '.repeat(m.length));
     })
     .join('\n');
