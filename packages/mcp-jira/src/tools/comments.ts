@@ -89,7 +89,7 @@ export const deleteComment = tool({
   name: 'jira_delete_comment',
   toolset: 'comments',
   title: 'Delete comment',
-  description: 'Deletes a comment permanently.',
+  description: 'Deletes a comment of an issue permanently (it cannot be restored).',
   input: z.object({ issue_key: issueKeyField(), comment_id: numericId('Comment id') }),
   output: Success,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
