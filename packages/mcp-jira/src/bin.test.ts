@@ -14,16 +14,34 @@ afterAll(() => fake?.close());
 // Asynchronous on purpose: a synchronous spawn would block the fake living in this process.
 const run = (args: string[], env: Record<string, string>) =>
   new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    execFile(process.execPath, [bin, ...args], { env: { PATH: process.env['PATH'] ?? '', ...env }, encoding: 'utf8', timeout: 20000 }, (error, stdout, stderr) =>
-      resolve({ status: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [bin, ...args],
+      { env: { PATH: process.env['PATH'] ?? '', ...env }, encoding: 'utf8', timeout: 20000 },
+      (error, stdout, stderr) =>
+        resolve({ status: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
-const env = () => ({ JIRA_BASE_URL: fake.url, JIRA_EMAIL: fake.email, JIRA_API_TOKEN: fake.token, JIRA_RATE_LIMIT_DELAY: '0' });
+const env = () => ({
+  JIRA_BASE_URL: fake.url,
+  JIRA_EMAIL: fake.email,
+  JIRA_API_TOKEN: fake.token,
+  JIRA_RATE_LIMIT_DELAY: '0',
+});
 
 describe('the built bin', () => {
   it('--help lists the Jira variables; missing ones are one clear startup error', async () => {
     const help = await run(['--help'], {});
-    for (const name of ['JIRA_BASE_URL', 'JIRA_EMAIL', 'JIRA_API_TOKEN', 'JIRA_PROJECT_KEY', 'JIRA_PROJECTS_FILTER', 'JIRA_RATE_LIMIT_DELAY', 'JIRA_TIMEOUT', 'JIRA_MAX_RETRIES'])
+    for (const name of [
+      'JIRA_BASE_URL',
+      'JIRA_EMAIL',
+      'JIRA_API_TOKEN',
+      'JIRA_PROJECT_KEY',
+      'JIRA_PROJECTS_FILTER',
+      'JIRA_RATE_LIMIT_DELAY',
+      'JIRA_TIMEOUT',
+      'JIRA_MAX_RETRIES',
+    ])
       expect(help.stdout).toContain(name);
     const missing = await run([], {});
     expect(missing.status).toBe(1);
@@ -40,7 +58,9 @@ describe('the built bin', () => {
     expect(ok.status).toBe(0);
     const hidden = await run(['--check'], { ...env(), JIRA_PROJECTS_FILTER: 'ENG,SEC' });
     expect(hidden.status).toBe(1);
-    expect(hidden.stdout).toMatch(/FAIL {2}projects: visible through JIRA_PROJECTS_FILTER: ENG; not visible: SEC/);
+    expect(hidden.stdout).toMatch(
+      /FAIL {2}projects: visible through JIRA_PROJECTS_FILTER: ENG; not visible: SEC/,
+    );
     const bad = await run(['--check'], { ...env(), JIRA_API_TOKEN: 'wrong-token-12345' });
     expect(bad.status).toBe(1);
     expect(bad.stdout).toMatch(/FAIL {2}jira: Jira: Client must be authenticated/);
@@ -48,8 +68,15 @@ describe('the built bin', () => {
   });
 
   it('serves over stdio with nothing but protocol on stdout, and never logs the token', async () => {
-    const server = await spawnStdioServer({ command: process.execPath, args: [bin], env: { PATH: process.env['PATH'], ...env(), MCP_LOG_LEVEL: 'trace' } });
-    expect(await callTool(server.client, 'jira_get_issue', { issue_key: 'ENG-1' })).toMatchObject({ ok: true, data: { summary: 'From the bundle' } });
+    const server = await spawnStdioServer({
+      command: process.execPath,
+      args: [bin],
+      env: { PATH: process.env['PATH'], ...env(), MCP_LOG_LEVEL: 'trace' },
+    });
+    expect(await callTool(server.client, 'jira_get_issue', { issue_key: 'ENG-1' })).toMatchObject({
+      ok: true,
+      data: { summary: 'From the bundle' },
+    });
     expect(await server.close()).toBe(0);
     expect(server.nonProtocolLines).toEqual([]);
     expect(server.stderr()).toContain('jira request');

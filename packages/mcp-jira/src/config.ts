@@ -1,6 +1,5 @@
 import { CoreConfigSchema, envList, secret, z } from '@org/mcp-core';
 
-
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 const PROJECT_KEY = /^[A-Z][A-Z0-9_]{0,254}$/;
 
@@ -47,7 +46,9 @@ export const ConfigSchema = CoreConfigSchema.extend({
     .min(0)
     .max(10)
     .default(3)
-    .describe('Retries of a read (or of a request that never reached Jira) on 429, 5xx or a dropped connection'),
+    .describe(
+      'Retries of a read (or of a request that never reached Jira) on 429, 5xx or a dropped connection',
+    ),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -19,7 +19,8 @@ export function jiraCall<T>(ctx: ToolContext<Deps>, fn: (jira: JiraClients) => P
   return ctx.deps.jira.withCall({ signal: ctx.signal, logger: ctx.logger }, () => fn(ctx.deps.jira));
 }
 
-const message = (error: unknown) => toToolError(error)?.message ?? (error instanceof Error ? error.message : String(error));
+const message = (error: unknown) =>
+  toToolError(error)?.message ?? (error instanceof Error ? error.message : String(error));
 
 /** Creates the Jira clients. No request is made until a tool runs (or `--check`). */
 export function createDeps(config: Config, logger: Logger, options: ClientOptions = {}): Deps {
@@ -34,27 +35,43 @@ export function createDeps(config: Config, logger: Logger, options: ClientOption
       const results: CheckResult[] = [];
       try {
         const me = await jira.v3.myself.getCurrentUser();
-        results.push({ name: 'jira', ok: true, detail: `authenticated as ${me.displayName ?? me.accountId} at ${config.JIRA_BASE_URL}` });
+        results.push({
+          name: 'jira',
+          ok: true,
+          detail: `authenticated as ${me.displayName ?? me.accountId} at ${config.JIRA_BASE_URL}`,
+        });
       } catch (error) {
         results.push({ name: 'jira', ok: false, detail: message(error) });
         return results;
       }
       try {
         await jira.agile.board.getAllBoards({ maxResults: 1 });
-        results.push({ name: 'agile', ok: true, detail: 'the Agile API answers (boards and sprints available)' });
+        results.push({
+          name: 'agile',
+          ok: true,
+          detail: 'the Agile API answers (boards and sprints available)',
+        });
       } catch (error) {
-        results.push({ name: 'agile', ok: false, detail: `the Agile API does not answer: ${message(error)}` });
+        results.push({
+          name: 'agile',
+          ok: false,
+          detail: `the Agile API does not answer: ${message(error)}`,
+        });
       }
       try {
-        const page = await jira.v3.projects.searchProjects({ maxResults: 50, ...(filter.keys ? { keys: [...filter.keys] } : {}) });
+        const page = await jira.v3.projects.searchProjects({
+          maxResults: 50,
+          ...(filter.keys ? { keys: [...filter.keys] } : {}),
+        });
         const keys = (page.values ?? []).map((p) => p.key).filter((k): k is string => !!k);
         const missing = (filter.keys ?? []).filter((k) => !keys.includes(k));
         results.push({
           name: 'projects',
           ok: keys.length > 0 && missing.length === 0,
           detail:
-            (keys.length ? `visible${filter.active ? ' through JIRA_PROJECTS_FILTER' : ''}: ${keys.join(', ')}${page.isLast === false ? ', …' : ''}` : 'no project is visible') +
-            (missing.length ? `; not visible: ${missing.join(', ')}` : ''),
+            (keys.length
+              ? `visible${filter.active ? ' through JIRA_PROJECTS_FILTER' : ''}: ${keys.join(', ')}${page.isLast === false ? ', …' : ''}`
+              : 'no project is visible') + (missing.length ? `; not visible: ${missing.join(', ')}` : ''),
         });
       } catch (error) {
         results.push({ name: 'projects', ok: false, detail: message(error) });

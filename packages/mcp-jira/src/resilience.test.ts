@@ -27,7 +27,15 @@ describe('JIRA_PROJECTS_FILTER', () => {
       ['jira_get_issue', { issue_key: '10002' }],
       ['jira_create_issue', { project_key: 'WEB', summary: 'x' }],
       ['jira_create_issue', { summary: 'no default project' }],
-      ['jira_create_issues_bulk', { issues: [{ project_key: 'ENG', summary: 'a' }, { project_key: 'WEB', summary: 'b' }] }],
+      [
+        'jira_create_issues_bulk',
+        {
+          issues: [
+            { project_key: 'ENG', summary: 'a' },
+            { project_key: 'WEB', summary: 'b' },
+          ],
+        },
+      ],
       ['jira_update_issue', { issue_key: 'WEB-1', fields: { summary: 'x' } }],
       ['jira_delete_issue', { issue_key: 'WEB-1' }],
       ['jira_transition_issue', { issue_key: 'WEB-1', transition_id: '31' }],
@@ -45,18 +53,37 @@ describe('JIRA_PROJECTS_FILTER', () => {
       expect(r.ok, `${name} ${JSON.stringify(args)}`).toBe(false);
     }
     expect(fake.requests.length).toBe(before);
-    expect(await callTool(s.client, 'jira_get_issue', { issue_key: 'WEB-1' })).toMatchObject({ ok: false, error: { type: 'forbidden', error: 'Issue WEB-1 is outside JIRA_PROJECTS_FILTER (ENG, OPS)' } });
+    expect(await callTool(s.client, 'jira_get_issue', { issue_key: 'WEB-1' })).toMatchObject({
+      ok: false,
+      error: { type: 'forbidden', error: 'Issue WEB-1 is outside JIRA_PROJECTS_FILTER (ENG, OPS)' },
+    });
   });
 
   it('confines JQL (no escape through parentheses) and drops results outside', async () => {
     s = await connectJira(fake, { JIRA_PROJECTS_FILTER: 'ENG' });
-    const r = await callTool<{ issues: { key: string }[]; jql: string }>(s.client, 'jira_search_issues', { jql: 'project = WEB OR project = ENG ORDER BY key ASC' });
-    expect(r).toMatchObject({ ok: true, data: { jql: 'project in ("ENG") AND (project = WEB OR project = ENG) ORDER BY key ASC', issues: [{ key: 'ENG-1' }] } });
+    const r = await callTool<{ issues: { key: string }[]; jql: string }>(s.client, 'jira_search_issues', {
+      jql: 'project = WEB OR project = ENG ORDER BY key ASC',
+    });
+    expect(r).toMatchObject({
+      ok: true,
+      data: {
+        jql: 'project in ("ENG") AND (project = WEB OR project = ENG) ORDER BY key ASC',
+        issues: [{ key: 'ENG-1' }],
+      },
+    });
     const before = fake.requests.length;
-    expect(await callTool(s.client, 'jira_search_issues', { jql: 'project = ENG) OR (project = WEB' })).toMatchObject({ ok: false, error: { type: 'validation', error: 'The JQL has an unmatched ")"' } });
-    expect(await callTool(s.client, 'jira_search_issues', { jql: 'summary ~ "unterminated' })).toMatchObject({ ok: false, error: { type: 'validation' } });
+    expect(
+      await callTool(s.client, 'jira_search_issues', { jql: 'project = ENG) OR (project = WEB' }),
+    ).toMatchObject({ ok: false, error: { type: 'validation', error: 'The JQL has an unmatched ")"' } });
+    expect(await callTool(s.client, 'jira_search_issues', { jql: 'summary ~ "unterminated' })).toMatchObject({
+      ok: false,
+      error: { type: 'validation' },
+    });
     expect(fake.requests.length).toBe(before);
-    expect(await callTool(s.client, 'jira_get_projects')).toMatchObject({ ok: true, data: { projects: [{ key: 'ENG' }] } });
+    expect(await callTool(s.client, 'jira_get_projects')).toMatchObject({
+      ok: true,
+      data: { projects: [{ key: 'ENG' }] },
+    });
   });
 });
 
@@ -69,7 +96,10 @@ describe('retries, rate limits and Jira errors', () => {
     expect(performance.now() - t0).toBeGreaterThanOrEqual(950);
     expect(fake.sent('GET', /\/issue\/ENG-1/).length).toBe(2);
     fake.failNext(503, { count: 3, path: /\/issue\/ENG-1/ });
-    expect(await callTool(s.client, 'jira_get_issue', { issue_key: 'ENG-1' })).toMatchObject({ ok: false, error: { type: 'unavailable', status_code: 503, retryable: true } });
+    expect(await callTool(s.client, 'jira_get_issue', { issue_key: 'ENG-1' })).toMatchObject({
+      ok: false,
+      error: { type: 'unavailable', status_code: 503, retryable: true },
+    });
     expect(fake.sent('GET', /\/issue\/ENG-1/).length).toBe(5);
   });
 
@@ -78,7 +108,12 @@ describe('retries, rate limits and Jira errors', () => {
     fake.failNext(429, { retryAfter: 120 });
     expect(await callTool(s.client, 'jira_get_issue', { issue_key: 'ENG-1' })).toMatchObject({
       ok: false,
-      error: { type: 'rate_limited', status_code: 429, retryable: true, hint: 'Jira asks to wait 120 s before retrying (Retry-After).' },
+      error: {
+        type: 'rate_limited',
+        status_code: 429,
+        retryable: true,
+        hint: 'Jira asks to wait 120 s before retrying (Retry-After).',
+      },
     });
     expect(fake.sent('GET', /\/issue\/ENG-1/).length).toBe(1);
   });
@@ -94,13 +129,16 @@ describe('retries, rate limits and Jira errors', () => {
     for (const [name, args, path] of writes) {
       fake.failNext(503, { path });
       const r = await callTool(s.client, name, args);
-      if (name === 'jira_create_issues_bulk') expect(r).toMatchObject({ ok: true, data: { created: 0, failed: 1 } });
+      if (name === 'jira_create_issues_bulk')
+        expect(r).toMatchObject({ ok: true, data: { created: 0, failed: 1 } });
       else expect(r, name).toMatchObject({ ok: false, error: { status_code: 503 } });
       expect(fake.sent('POST', path).length, name).toBe(1);
     }
     // A search is a POST that only reads: it is retried.
     fake.failNext(503, { path: /search\/jql/ });
-    expect(await callTool(s.client, 'jira_search_issues', { jql: 'project = ENG' })).toMatchObject({ ok: true });
+    expect(await callTool(s.client, 'jira_search_issues', { jql: 'project = ENG' })).toMatchObject({
+      ok: true,
+    });
     expect(fake.sent('POST', /search\/jql/).length).toBe(2);
   });
 
@@ -108,15 +146,32 @@ describe('retries, rate limits and Jira errors', () => {
     s = await connectJira(fake, { JIRA_API_TOKEN: 'wrong-token-value' });
     expect(await callTool(s.client, 'jira_get_current_user')).toMatchObject({
       ok: false,
-      error: { type: 'unauthorized', status_code: 401, error: 'Jira: Client must be authenticated to access this resource.', hint: expect.stringContaining('JIRA_API_TOKEN') },
+      error: {
+        type: 'unauthorized',
+        status_code: 401,
+        error: 'Jira: Client must be authenticated to access this resource.',
+        hint: expect.stringContaining('JIRA_API_TOKEN'),
+      },
     });
     await s.close();
     s = await connectJira(fake);
-    expect(await callTool(s.client, 'jira_get_project_components', { project_key: 'SEC' })).toMatchObject({ ok: false, error: { type: 'forbidden', status_code: 403 } });
+    expect(await callTool(s.client, 'jira_get_project_components', { project_key: 'SEC' })).toMatchObject({
+      ok: false,
+      error: { type: 'forbidden', status_code: 403 },
+    });
     // What the original called: Jira Cloud answers 410 there.
-    const old = await fetch(`${fake.url}/rest/api/3/search`, { method: 'POST', headers: { authorization: `Basic ${Buffer.from(`${fake.email}:${fake.token}`).toString('base64')}`, 'content-type': 'application/json' }, body: '{"jql":"project = ENG"}' });
+    const old = await fetch(`${fake.url}/rest/api/3/search`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${fake.email}:${fake.token}`).toString('base64')}`,
+        'content-type': 'application/json',
+      },
+      body: '{"jql":"project = ENG"}',
+    });
     expect(old.status).toBe(410);
-    expect(((await old.json()) as { errorMessages: string[] }).errorMessages[0]).toContain('/rest/api/3/search/jql');
+    expect(((await old.json()) as { errorMessages: string[] }).errorMessages[0]).toContain(
+      '/rest/api/3/search/jql',
+    );
   });
 
   it('a connection refused is a connection error; a slow answer times out', async () => {
@@ -124,11 +179,17 @@ describe('retries, rate limits and Jira errors', () => {
     await fake.close();
     fake = await startFakeJira();
     s = await connectJira(fake, { JIRA_BASE_URL: url, JIRA_MAX_RETRIES: '1' });
-    expect(await callTool(s.client, 'jira_get_current_user')).toMatchObject({ ok: false, error: { type: 'connection', retryable: true } });
+    expect(await callTool(s.client, 'jira_get_current_user')).toMatchObject({
+      ok: false,
+      error: { type: 'connection', retryable: true },
+    });
     await s.close();
     s = await connectJira(fake, { JIRA_TIMEOUT: '1', JIRA_MAX_RETRIES: '0' });
     fake.stallNext(1500);
-    expect(await callTool(s.client, 'jira_get_current_user')).toMatchObject({ ok: false, error: { type: 'timeout', retryable: true } });
+    expect(await callTool(s.client, 'jira_get_current_user')).toMatchObject({
+      ok: false,
+      error: { type: 'timeout', retryable: true },
+    });
   });
 
   it('paces request starts by JIRA_RATE_LIMIT_DELAY', async () => {

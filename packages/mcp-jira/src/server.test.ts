@@ -2,12 +2,34 @@
 import { callTool, connectServer } from '@org/mcp-core/testing';
 import { server } from './server.js';
 
-const ENV = { JIRA_BASE_URL: 'http://127.0.0.1:9', JIRA_EMAIL: 'a@example.com', JIRA_API_TOKEN: 'snapshot-token' };
+const ENV = {
+  JIRA_BASE_URL: 'http://127.0.0.1:9',
+  JIRA_EMAIL: 'a@example.com',
+  JIRA_API_TOKEN: 'snapshot-token',
+};
 const ORIGINAL = [
-  'jira_get_issue', 'jira_search_issues', 'jira_build_jql', 'jira_get_project_issue_types', 'jira_get_creatable_issue_types',
-  'jira_get_create_metadata', 'jira_create_issue', 'jira_create_issues_bulk', 'jira_update_issue', 'jira_delete_issue',
-  'jira_transition_issue', 'jira_get_transitions', 'jira_add_comment', 'jira_get_comments', 'jira_link_issues', 'jira_get_projects',
-  'jira_assign_issue', 'jira_get_watchers', 'jira_add_watcher', 'jira_get_boards', 'jira_get_active_sprints', 'jira_add_to_sprint',
+  'jira_get_issue',
+  'jira_search_issues',
+  'jira_build_jql',
+  'jira_get_project_issue_types',
+  'jira_get_creatable_issue_types',
+  'jira_get_create_metadata',
+  'jira_create_issue',
+  'jira_create_issues_bulk',
+  'jira_update_issue',
+  'jira_delete_issue',
+  'jira_transition_issue',
+  'jira_get_transitions',
+  'jira_add_comment',
+  'jira_get_comments',
+  'jira_link_issues',
+  'jira_get_projects',
+  'jira_assign_issue',
+  'jira_get_watchers',
+  'jira_add_watcher',
+  'jira_get_boards',
+  'jira_get_active_sprints',
+  'jira_add_to_sprint',
   'jira_add_issue_to_active_sprint',
 ];
 
@@ -37,7 +59,15 @@ describe('the Jira server definition', () => {
   it('offers a small core by default, and only readers in read-only mode', async () => {
     const core = await list();
     expect(core.length).toBeLessThanOrEqual(20);
-    expect(core.map((t) => t.name)).toEqual(expect.arrayContaining(['jira_get_issue', 'jira_search_issues', 'jira_create_issue', 'jira_add_comment', 'jira_search_users']));
+    expect(core.map((t) => t.name)).toEqual(
+      expect.arrayContaining([
+        'jira_get_issue',
+        'jira_search_issues',
+        'jira_create_issue',
+        'jira_add_comment',
+        'jira_search_users',
+      ]),
+    );
     expect(core.map((t) => t.name)).not.toContain('jira_get_boards');
     const ro = await list({ MCP_TOOLSETS: 'all', MCP_READ_ONLY: 'true' });
     expect(ro.length).toBeGreaterThan(15);
@@ -46,11 +76,17 @@ describe('the Jira server definition', () => {
   });
 
   it('a bad JIRA_BASE_URL or a missing token fails at start with every problem named', async () => {
-    await expect(connectServer(server, { ...ENV, JIRA_BASE_URL: 'http://jira.example.com', JIRA_API_TOKEN: '' })).rejects.toThrow(
-      /JIRA_BASE_URL: must be an https:\/\/ URL[\s\S]*JIRA_API_TOKEN/,
+    await expect(
+      connectServer(server, { ...ENV, JIRA_BASE_URL: 'http://jira.example.com', JIRA_API_TOKEN: '' }),
+    ).rejects.toThrow(/JIRA_BASE_URL: must be an https:\/\/ URL[\s\S]*JIRA_API_TOKEN/);
+    await expect(connectServer(server, { ...ENV, JIRA_PROJECTS_FILTER: 'ENG,not a key' })).rejects.toThrow(
+      /JIRA_PROJECTS_FILTER/,
     );
-    await expect(connectServer(server, { ...ENV, JIRA_PROJECTS_FILTER: 'ENG,not a key' })).rejects.toThrow(/JIRA_PROJECTS_FILTER/);
-    const s = await connectServer(server, { ...ENV, JIRA_BASE_URL: 'https://acme.atlassian.net/', JIRA_PROJECTS_FILTER: 'eng' });
+    const s = await connectServer(server, {
+      ...ENV,
+      JIRA_BASE_URL: 'https://acme.atlassian.net/',
+      JIRA_PROJECTS_FILTER: 'eng',
+    });
     expect(s.deps.config.JIRA_BASE_URL).toBe('https://acme.atlassian.net');
     expect(s.deps.filter.keys).toEqual(['ENG']);
     await s.close();
@@ -66,7 +102,10 @@ describe('the Jira server definition', () => {
       ['jira_update_issue', { issue_key: 'ENG-1', fields: '[1,2]' }],
       ['jira_search_issues', { jql: 'x = 1', cursor: 'garbage' }],
     ] as const) {
-      expect(await callTool(s.client, name, args), name).toMatchObject({ ok: false, error: { type: 'validation', retryable: false } });
+      expect(await callTool(s.client, name, args), name).toMatchObject({
+        ok: false,
+        error: { type: 'validation', retryable: false },
+      });
     }
     await s.close();
   });

@@ -12,7 +12,9 @@ function instructions(_deps: Deps, config: Config): string {
     'Search with JQL (jira_search_issues; jira_build_jql quotes values safely); results are lean, ask for more with `fields`.',
     'Assignees and watchers take an account id, an email or a display name.',
     config.JIRA_PROJECT_KEY ? `Default project: ${config.JIRA_PROJECT_KEY}.` : '',
-    config.JIRA_PROJECTS_FILTER ? `Only these projects can be used: ${config.JIRA_PROJECTS_FILTER.join(', ')}.` : '',
+    config.JIRA_PROJECTS_FILTER
+      ? `Only these projects can be used: ${config.JIRA_PROJECTS_FILTER.join(', ')}.`
+      : '',
     'Boards, sprints, links, bulk create, worklogs and attachments are in toolsets that MCP_TOOLSETS can turn on.',
   ]
     .filter(Boolean)

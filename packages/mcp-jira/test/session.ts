@@ -25,13 +25,18 @@ export function fakeEnv(fake: FakeJira, env: Record<string, string> = {}): Recor
   };
 }
 
-export async function connectJira(fake: FakeJira, env: Record<string, string> = {}, level: 'trace' | 'debug' = 'trace'): Promise<JiraSession> {
+export async function connectJira(
+  fake: FakeJira,
+  env: Record<string, string> = {},
+  level: 'trace' | 'debug' = 'trace',
+): Promise<JiraSession> {
   const log: string[] = [];
   // No `secrets` given: the scrubber would hide a leak this test must see.
   const { logger, flush } = await createLogger({ name: 'test', level, writeStderr: (l) => log.push(l) });
   const session = await connectServer(server, fakeEnv(fake, env), {
     logger: logger as Logger,
-    createDeps: (config: Config, l: Logger) => createDeps(config, l, { retryBaseMs: 5, maxRetryWaitMs: 5000 }),
+    createDeps: (config: Config, l: Logger) =>
+      createDeps(config, l, { retryBaseMs: 5, maxRetryWaitMs: 5000 }),
   });
   return { ...session, log, flush };
 }

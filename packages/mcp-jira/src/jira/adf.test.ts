@@ -52,7 +52,17 @@ describe('markdownToAdf', () => {
   it('keeps the structure', () => {
     const doc = markdownToAdf(GFM);
     expect(doc.content.map((n) => n.type)).toEqual(
-      expect.arrayContaining(['heading', 'paragraph', 'bulletList', 'orderedList', 'taskList', 'blockquote', 'codeBlock', 'table', 'rule']),
+      expect.arrayContaining([
+        'heading',
+        'paragraph',
+        'bulletList',
+        'orderedList',
+        'taskList',
+        'blockquote',
+        'codeBlock',
+        'table',
+        'rule',
+      ]),
     );
   });
 
@@ -66,7 +76,23 @@ describe('markdownToAdf', () => {
 describe('adfToMarkdown', () => {
   it('round-trips the GFM sample closely', () => {
     const md = adfToMarkdown(markdownToAdf(GFM));
-    for (const part of ['# Title', '**bold**', '*em*', '~~gone~~', '`code`', '[link](https://example.com)', '- one\n  - nested', '1. first\n2. second', '- [ ] open task', '- [x] done task', '> a quote', '```ts\nconst x = 1;\n```', '| h1 | h2 |', '| a | b |', '---']) {
+    for (const part of [
+      '# Title',
+      '**bold**',
+      '*em*',
+      '~~gone~~',
+      '`code`',
+      '[link](https://example.com)',
+      '- one\n  - nested',
+      '1. first\n2. second',
+      '- [ ] open task',
+      '- [x] done task',
+      '> a quote',
+      '```ts\nconst x = 1;\n```',
+      '| h1 | h2 |',
+      '| a | b |',
+      '---',
+    ]) {
       expect(md).toContain(part);
     }
   });
@@ -100,14 +126,40 @@ describe('adfToMarkdown', () => {
             { type: 'futureInline', text: 'future text' },
           ],
         },
-        { type: 'panel', attrs: { panelType: 'warning' }, content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Careful' }] }] },
-        { type: 'expand', attrs: { title: 'More' }, content: [{ type: 'paragraph', content: [{ type: 'text', text: 'hidden' }] }] },
-        { type: 'mediaSingle', content: [{ type: 'media', attrs: { id: 'img-1', type: 'file', collection: 'c' } }] },
+        {
+          type: 'panel',
+          attrs: { panelType: 'warning' },
+          content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Careful' }] }],
+        },
+        {
+          type: 'expand',
+          attrs: { title: 'More' },
+          content: [{ type: 'paragraph', content: [{ type: 'text', text: 'hidden' }] }],
+        },
+        {
+          type: 'mediaSingle',
+          content: [{ type: 'media', attrs: { id: 'img-1', type: 'file', collection: 'c' } }],
+        },
         { type: 'mediaGroup', content: [{ type: 'media', attrs: { id: 'f1', alt: 'spec.pdf' } }] },
-        { type: 'decisionList', content: [{ type: 'decisionItem', content: [{ type: 'text', text: 'Use Redis' }] }] },
-        { type: 'bodiedExtension', attrs: { extensionKey: 'macro' }, content: [{ type: 'paragraph', content: [{ type: 'text', text: 'inside' }] }] },
+        {
+          type: 'decisionList',
+          content: [{ type: 'decisionItem', content: [{ type: 'text', text: 'Use Redis' }] }],
+        },
+        {
+          type: 'bodiedExtension',
+          attrs: { extensionKey: 'macro' },
+          content: [{ type: 'paragraph', content: [{ type: 'text', text: 'inside' }] }],
+        },
         { type: 'extension', attrs: { extensionKey: 'toc' } },
-        { type: 'layoutSection', content: [{ type: 'layoutColumn', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'col' }] }] }] },
+        {
+          type: 'layoutSection',
+          content: [
+            {
+              type: 'layoutColumn',
+              content: [{ type: 'paragraph', content: [{ type: 'text', text: 'col' }] }],
+            },
+          ],
+        },
         { type: 'blockCard', attrs: { url: 'https://example.com/doc' } },
         { type: 'nestedExpand', attrs: { title: 'Inner' }, content: [] },
         { type: 'futureBlock', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'kept' }] }] },
@@ -116,16 +168,52 @@ describe('adfToMarkdown', () => {
     };
     const md = adfToMarkdown(doc);
     for (const part of [
-      '@Bob Builder', '@xyz', '[IN REVIEW]', '2026-01-01', '🎉', '<https://github.com/acme/api/pull/1>', '[attachment: log.txt]', 'Type here',
-      '[extension: jira-chart]', '<sup> x</sup>', 'future text', '> **Warning:** Careful', '**More**', 'hidden', '[attachment: img-1]',
-      '[attachment: spec.pdf]', '- Decision: Use Redis', '[extension: macro]', 'inside', '[extension: toc]', 'col', '<https://example.com/doc>', '**Inner**', 'kept', '[opaqueThing]',
+      '@Bob Builder',
+      '@xyz',
+      '[IN REVIEW]',
+      '2026-01-01',
+      '🎉',
+      '<https://github.com/acme/api/pull/1>',
+      '[attachment: log.txt]',
+      'Type here',
+      '[extension: jira-chart]',
+      '<sup> x</sup>',
+      'future text',
+      '> **Warning:** Careful',
+      '**More**',
+      'hidden',
+      '[attachment: img-1]',
+      '[attachment: spec.pdf]',
+      '- Decision: Use Redis',
+      '[extension: macro]',
+      'inside',
+      '[extension: toc]',
+      'col',
+      '<https://example.com/doc>',
+      '**Inner**',
+      'kept',
+      '[opaqueThing]',
     ]) {
       expect(md).toContain(part);
     }
   });
 
   it('escapes Markdown in text and leaves code alone; null and strings pass', () => {
-    expect(adfToMarkdown({ type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text: 'a*b_[c]' }, { type: 'text', text: 'x*y', marks: [{ type: 'code' }] }] }] })).toBe('a\\*b\\_\\[c\\]`x*y`');
+    expect(
+      adfToMarkdown({
+        type: 'doc',
+        version: 1,
+        content: [
+          {
+            type: 'paragraph',
+            content: [
+              { type: 'text', text: 'a*b_[c]' },
+              { type: 'text', text: 'x*y', marks: [{ type: 'code' }] },
+            ],
+          },
+        ],
+      }),
+    ).toBe('a\\*b\\_\\[c\\]`x*y`');
     expect(adfToMarkdown(null)).toBe('');
     expect(adfToMarkdown('plain')).toBe('plain');
   });

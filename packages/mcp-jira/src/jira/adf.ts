@@ -27,7 +27,7 @@ function clean(node: AdfNode): AdfNode | undefined {
 export function markdownToAdf(markdown: string): AdfDoc {
   if (!markdown.trim()) return { type: 'doc', version: 1, content: [] };
   const doc = marklassian(markdown) as unknown as AdfDoc;
-  return { type: 'doc', version: 1, content: (clean(doc as unknown as AdfNode)?.content ?? []) };
+  return { type: 'doc', version: 1, content: clean(doc as unknown as AdfNode)?.content ?? [] };
 }
 
 /** Plain text as one paragraph per block, with hard breaks (what the original's plain mode meant). */
@@ -38,17 +38,24 @@ export function textToAdf(text: string): AdfDoc {
     version: 1,
     content: paragraphs.map((p) => ({
       type: 'paragraph',
-      content: p.split('\n').flatMap((line, i): AdfNode[] => [
-        ...(i > 0 ? [{ type: 'hardBreak' }] : []),
-        ...(line ? [{ type: 'text', text: line }] : []),
-      ]),
+      content: p
+        .split('\n')
+        .flatMap((line, i): AdfNode[] => [
+          ...(i > 0 ? [{ type: 'hardBreak' }] : []),
+          ...(line ? [{ type: 'text', text: line }] : []),
+        ]),
     })),
   };
 }
 
 /** True when a value looks like an ADF document. */
 export function isAdfDoc(value: unknown): value is AdfDoc {
-  return !!value && typeof value === 'object' && (value as { type?: unknown }).type === 'doc' && Array.isArray((value as { content?: unknown }).content);
+  return (
+    !!value &&
+    typeof value === 'object' &&
+    (value as { type?: unknown }).type === 'doc' &&
+    Array.isArray((value as { content?: unknown }).content)
+  );
 }
 
 function escapeText(text: string): string {
@@ -69,7 +76,8 @@ function applyMarks(text: string, marks: AdfNode['marks']): string {
     else if (m.type === 'em') out = `*${out}*`;
     else if (m.type === 'strike') out = `~~${out}~~`;
     else if (m.type === 'link') out = `[${out}](${String(m.attrs?.['href'] ?? '')})`;
-    else if (m.type === 'subsup') out = m.attrs?.['type'] === 'sub' ? `<sub>${out}</sub>` : `<sup>${out}</sup>`;
+    else if (m.type === 'subsup')
+      out = m.attrs?.['type'] === 'sub' ? `<sub>${out}</sub>` : `<sup>${out}</sup>`;
   }
   return out;
 }
@@ -83,7 +91,10 @@ function inlineNode(node: AdfNode): string {
   const a = node.attrs ?? {};
   switch (node.type) {
     case 'text':
-      return applyMarks(node.marks?.some((m) => m.type === 'code') ? (node.text ?? '') : escapeText(node.text ?? ''), node.marks);
+      return applyMarks(
+        node.marks?.some((m) => m.type === 'code') ? (node.text ?? '') : escapeText(node.text ?? ''),
+        node.marks,
+      );
     case 'hardBreak':
       return '  \n';
     case 'mention':
@@ -123,14 +134,21 @@ function listItems(items: AdfNode[] | undefined, marker: (i: number) => string):
     .map((item, i) => {
       const m = marker(i);
       // A paragraph followed by a nested list stays one tight item.
-      const body = (item.content ?? []).map(block).filter((b) => b !== '').join('\n').trim();
+      const body = (item.content ?? [])
+        .map(block)
+        .filter((b) => b !== '')
+        .join('\n')
+        .trim();
       return m + indent(body, ' '.repeat(m.length));
     })
     .join('\n');
 }
 
 function cellText(cell: AdfNode): string {
-  return blocks(cell.content ?? []).trim().replace(/\n+/g, ' ').replace(/\|/g, '\\|');
+  return blocks(cell.content ?? [])
+    .trim()
+    .replace(/\n+/g, ' ')
+    .replace(/\|/g, '\\|');
 }
 
 function table(node: AdfNode): string {
@@ -139,8 +157,14 @@ function table(node: AdfNode): string {
   const cells = rows.map((r) => (r.content ?? []).map(cellText));
   const width = Math.max(...cells.map((r) => r.length));
   const pad = (r: string[]) => [...r, ...Array<string>(width - r.length).fill('')];
-  const header = rows[0]!.content?.every((c) => c.type === 'tableHeader') ? pad(cells.shift()!) : Array<string>(width).fill('');
-  return [`| ${header.join(' | ')} |`, `|${' --- |'.repeat(width)}`, ...cells.map((r) => `| ${pad(r).join(' | ')} |`)].join('\n');
+  const header = rows[0]!.content?.every((c) => c.type === 'tableHeader')
+    ? pad(cells.shift()!)
+    : Array<string>(width).fill('');
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${' --- |'.repeat(width)}`,
+    ...cells.map((r) => `| ${pad(r).join(' | ')} |`),
+  ].join('\n');
 }
 
 function block(node: AdfNode): string {
@@ -158,12 +182,19 @@ function block(node: AdfNode): string {
     }
     case 'taskList':
       return (node.content ?? [])
-        .map((t) => (t.type === 'taskItem' ? `- [${t.attrs?.['state'] === 'DONE' ? 'x' : ' '}] ${inline(t.content)}` : block(t)))
+        .map((t) =>
+          t.type === 'taskItem'
+            ? `- [${t.attrs?.['state'] === 'DONE' ? 'x' : ' '}] ${inline(t.content)}`
+            : block(t),
+        )
         .join('\n');
     case 'decisionList':
       return (node.content ?? []).map((d) => `- Decision: ${inline(d.content)}`).join('\n');
     case 'blockquote':
-      return blocks(node.content ?? []).split('\n').map((l) => `> ${l}`.trimEnd()).join('\n');
+      return blocks(node.content ?? [])
+        .split('\n')
+        .map((l) => `> ${l}`.trimEnd())
+        .join('\n');
     case 'panel': {
       const kind = String(a['panelType'] ?? 'info');
       const body = blocks(node.content ?? []);
@@ -186,7 +217,9 @@ function block(node: AdfNode): string {
       return (node.content ?? []).map(inlineNode).join(' ');
     case 'extension':
     case 'bodiedExtension':
-      return [`[extension: ${String(a['extensionKey'] ?? 'unknown')}]`, blocks(node.content ?? [])].filter(Boolean).join('\n\n');
+      return [`[extension: ${String(a['extensionKey'] ?? 'unknown')}]`, blocks(node.content ?? [])]
+        .filter(Boolean)
+        .join('\n\n');
     case 'layoutSection':
     case 'layoutColumn':
     case 'doc':
@@ -200,7 +233,10 @@ function block(node: AdfNode): string {
 }
 
 function blocks(nodes: AdfNode[]): string {
-  return nodes.map(block).filter((b) => b !== '').join('\n\n');
+  return nodes
+    .map(block)
+    .filter((b) => b !== '')
+    .join('\n\n');
 }
 
 /**
@@ -211,6 +247,7 @@ function blocks(nodes: AdfNode[]): string {
 export function adfToMarkdown(doc: unknown): string {
   if (doc === null || doc === undefined) return '';
   if (typeof doc === 'string') return doc;
-  if (!isAdfDoc(doc)) return typeof doc === 'object' && 'type' in (doc as object) ? block(doc as AdfNode) : JSON.stringify(doc);
+  if (!isAdfDoc(doc))
+    return typeof doc === 'object' && 'type' in (doc as object) ? block(doc as AdfNode) : JSON.stringify(doc);
   return blocks(doc.content).trim();
 }

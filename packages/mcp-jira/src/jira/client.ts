@@ -37,7 +37,11 @@ export interface ClientOptions {
  * Retry-After, aborts with the tool call's signal, and logs method, path, status and time (never
  * headers or bodies).
  */
-function createAdapter(policy: RetryPolicy, scope: AsyncLocalStorage<CallScope>, fallback: Logger): AxiosAdapter {
+function createAdapter(
+  policy: RetryPolicy,
+  scope: AsyncLocalStorage<CallScope>,
+  fallback: Logger,
+): AxiosAdapter {
   const http = axios.getAdapter('http');
   const pace = createPacer(policy.minIntervalMs);
   return async (config: InternalAxiosRequestConfig): Promise<AxiosResponse> => {
@@ -51,7 +55,10 @@ function createAdapter(policy: RetryPolicy, scope: AsyncLocalStorage<CallScope>,
       const started = performance.now();
       try {
         const response = await http({ ...config, ...(signal ? { signal } : {}) });
-        logger.debug({ method, path, status: response.status, ms: Math.round(performance.now() - started) }, 'jira request');
+        logger.debug(
+          { method, path, status: response.status, ms: Math.round(performance.now() - started) },
+          'jira request',
+        );
         return response;
       } catch (error) {
         const e = error as { response?: AxiosResponse; code?: string };
@@ -61,7 +68,14 @@ function createAdapter(policy: RetryPolicy, scope: AsyncLocalStorage<CallScope>,
           ? undefined
           : retryDelay(policy, attempt, { method, path }, { status, code: e.code, retryAfter });
         logger.debug(
-          { method, path, status, code: status ? undefined : e.code, ms: Math.round(performance.now() - started), retry_in_ms: wait === undefined ? undefined : Math.round(wait) },
+          {
+            method,
+            path,
+            status,
+            code: status ? undefined : e.code,
+            ms: Math.round(performance.now() - started),
+            retry_in_ms: wait === undefined ? undefined : Math.round(wait),
+          },
           'jira request failed',
         );
         if (wait === undefined) throw error;

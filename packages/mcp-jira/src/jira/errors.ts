@@ -10,13 +10,18 @@ export interface JiraErrorBody {
 /** Reads Jira's error body from a response's data (object, JSON text, bytes or plain text). */
 export function parseJiraError(data: unknown): JiraErrorBody {
   let body = data;
-  if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) body = Buffer.from(body as ArrayBuffer).toString('utf8');
+  if (body instanceof ArrayBuffer || ArrayBuffer.isView(body))
+    body = Buffer.from(body as ArrayBuffer).toString('utf8');
   if (typeof body === 'string') {
     const raw: string = body;
     try {
       body = JSON.parse(raw) as unknown;
     } catch {
-      const text = raw.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 300);
+      const text = raw
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim()
+        .slice(0, 300);
       return { messages: text ? [text] : [], fields: {} };
     }
   }
@@ -41,7 +46,10 @@ export function httpStatus(error: unknown): number | undefined {
 
 /** The response body and headers behind a jira.js HttpException (its cause is the AxiosError). */
 function responseOf(error: unknown): { data: unknown; headers: Record<string, unknown> } | undefined {
-  const e = error as { cause?: { response?: { data?: unknown; headers?: Record<string, unknown> } }; response?: unknown };
+  const e = error as {
+    cause?: { response?: { data?: unknown; headers?: Record<string, unknown> } };
+    response?: unknown;
+  };
   const r = e?.cause?.response;
   if (r) return { data: r.data, headers: r.headers ?? {} };
   return undefined;
@@ -79,13 +87,16 @@ export function toToolError(error: unknown): ToolError | undefined {
   const status = httpStatus(error);
   if (status !== undefined) {
     const body = jiraErrorBody(error) ?? { messages: [], fields: {} };
-    const parts = [...body.messages, ...Object.entries(body.fields).map(([k, v]) => `${k}: ${v}`)].filter(Boolean);
+    const parts = [...body.messages, ...Object.entries(body.fields).map(([k, v]) => `${k}: ${v}`)].filter(
+      Boolean,
+    );
     const text = parts.length ? parts.join(' | ') : `HTTP ${status}`;
     const type: ErrorType = BY_STATUS[status] ?? (status === 503 ? 'unavailable' : 'http_error');
     let hint = HINTS[type];
     if (status === 429) {
       const after = parseRetryAfter(String(responseOf(error)?.headers['retry-after'] ?? '') || undefined);
-      if (after !== undefined) hint = `Jira asks to wait ${Math.ceil(after)} s before retrying (Retry-After).`;
+      if (after !== undefined)
+        hint = `Jira asks to wait ${Math.ceil(after)} s before retrying (Retry-After).`;
     }
     if (status === 410) hint = 'Jira removed this API; the server must use its replacement.';
     return new ToolError(type, `Jira: ${text}`.slice(0, 2000), {

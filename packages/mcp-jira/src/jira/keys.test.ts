@@ -26,12 +26,18 @@ describe('JQL helpers', () => {
 describe('ProjectsFilter', () => {
   const f = new ProjectsFilter(['ENG', 'OPS']);
   it('confines JQL and keeps its order', () => {
-    expect(f.confine('status = Done ORDER BY key')).toBe('project in ("ENG", "OPS") AND (status = Done) ORDER BY key');
+    expect(f.confine('status = Done ORDER BY key')).toBe(
+      'project in ("ENG", "OPS") AND (status = Done) ORDER BY key',
+    );
     expect(f.confine('ORDER BY key')).toBe('project in ("ENG", "OPS") ORDER BY key');
     expect(new ProjectsFilter(undefined).confine('x = 1')).toBe('x = 1');
   });
   it('keeps allowed issues only', () => {
-    expect(f.keep([{ key: 'ENG-1' }, { key: 'WEB-1' }, { key: 'X-1', fields: { project: { key: 'OPS' } } }]).map((i) => i.key)).toEqual(['ENG-1', 'X-1']);
+    expect(
+      f
+        .keep([{ key: 'ENG-1' }, { key: 'WEB-1' }, { key: 'X-1', fields: { project: { key: 'OPS' } } }])
+        .map((i) => i.key),
+    ).toEqual(['ENG-1', 'X-1']);
   });
   it('refuses issue ids it cannot check', () => {
     expect(() => f.assertIssue('10001')).toThrow(/cannot be checked/);

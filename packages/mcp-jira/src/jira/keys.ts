@@ -11,7 +11,10 @@ export const issueKeyField = (what = 'Issue key') =>
     .string()
     .trim()
     .toUpperCase()
-    .regex(/^([A-Z][A-Z0-9_]*-[1-9]\d*|\d{1,18})$/, 'must be an issue key such as ENG-42 or a numeric issue id')
+    .regex(
+      /^([A-Z][A-Z0-9_]*-[1-9]\d*|\d{1,18})$/,
+      'must be an issue key such as ENG-42 or a numeric issue id',
+    )
     .describe(`${what}, e.g. ENG-42 (or the numeric issue id)`);
 
 /** Schema of a project key. */
@@ -26,7 +29,13 @@ export const projectKeyField = (what = 'Project key') =>
 /** Schema of a numeric id (board, sprint, comment, worklog, attachment, issue type): digits only. */
 export const numericId = (what: string) =>
   z
-    .union([z.number().int().positive(), z.string().trim().regex(/^\d{1,18}$/, `${what} must be a number`)])
+    .union([
+      z.number().int().positive(),
+      z
+        .string()
+        .trim()
+        .regex(/^\d{1,18}$/, `${what} must be a number`),
+    ])
     .transform((v) => String(v))
     .describe(what);
 

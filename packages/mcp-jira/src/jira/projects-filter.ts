@@ -55,7 +55,9 @@ export class ProjectsFilter {
   }
 
   /** Keeps the issues whose key or project is allowed. */
-  keep<T extends { key?: string | undefined; fields?: { project?: { key?: string } } | undefined }>(issues: readonly T[]): T[] {
+  keep<T extends { key?: string | undefined; fields?: { project?: { key?: string } } | undefined }>(
+    issues: readonly T[],
+  ): T[] {
     if (!this.keys) return [...issues];
     return issues.filter((i) => this.allows(i.fields?.project?.key ?? projectOfKey(i.key ?? '')));
   }

@@ -51,10 +51,12 @@ describe('createPacer', () => {
     const pace = createPacer(40);
     const t0 = performance.now();
     const starts: number[] = [];
-    await Promise.all([0, 1, 2].map(async () => {
-      await pace();
-      starts.push(performance.now() - t0);
-    }));
+    await Promise.all(
+      [0, 1, 2].map(async () => {
+        await pace();
+        starts.push(performance.now() - t0);
+      }),
+    );
     expect(starts[1]! - starts[0]!).toBeGreaterThanOrEqual(35);
     expect(starts[2]! - starts[1]!).toBeGreaterThanOrEqual(35);
   });

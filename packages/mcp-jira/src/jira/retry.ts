@@ -19,7 +19,11 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 const NOT_SENT = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH']);
 const DROPPED = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'UND_ERR_SOCKET']);
 /** POST endpoints that only read, so repeating them changes nothing. */
-const READ_ONLY_POSTS = [/\/rest\/api\/3\/search\/jql$/, /\/rest\/api\/3\/search\/approximate-count$/, /\/rest\/api\/3\/issue\/bulkfetch$/];
+const READ_ONLY_POSTS = [
+  /\/rest\/api\/3\/search\/jql$/,
+  /\/rest\/api\/3\/search\/approximate-count$/,
+  /\/rest\/api\/3\/issue\/bulkfetch$/,
+];
 
 /** True when repeating this request cannot change anything twice. */
 export function isRepeatable(method: string, path: string): boolean {

@@ -27,13 +27,20 @@ export const addComment = tool({
   name: 'jira_add_comment',
   toolset: 'comments',
   title: 'Add comment',
-  description: 'Adds a comment to an issue. The text is Markdown (sent as ADF). Not retried: never posted twice.',
-  input: z.object({ issue_key: issueKeyField(), comment: z.string().trim().min(1).max(100_000).describe('Markdown'), rich_text: richText }),
+  description:
+    'Adds a comment to an issue. The text is Markdown (sent as ADF). Not retried: never posted twice.',
+  input: z.object({
+    issue_key: issueKeyField(),
+    comment: z.string().trim().min(1).max(100_000).describe('Markdown'),
+    rich_text: richText,
+  }),
   output: Comment,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async handler({ issue_key, comment }, ctx) {
     ctx.deps.filter.assertIssue(issue_key);
-    const c = await jiraCall(ctx, (j) => j.v3.issueComments.addComment({ issueIdOrKey: seg(issue_key), comment: toAdf(comment) } as never));
+    const c = await jiraCall(ctx, (j) =>
+      j.v3.issueComments.addComment({ issueIdOrKey: seg(issue_key), comment: toAdf(comment) } as never),
+    );
     return toComment(c as never);
   },
 });
@@ -42,7 +49,8 @@ export const getComments = tool({
   name: 'jira_get_comments',
   toolset: 'comments',
   title: 'Get comments',
-  description: 'Comments of an issue as Markdown, oldest first (or newest first with newest_first), up to `limit` (default 20) per call with a cursor.',
+  description:
+    'Comments of an issue as Markdown, oldest first (or newest first with newest_first), up to `limit` (default 20) per call with a cursor.',
   input: z.object({
     issue_key: issueKeyField(),
     limit: z.number().int().min(1).max(100).default(20).describe('Comments per call (default 20)'),
@@ -55,7 +63,12 @@ export const getComments = tool({
     ctx.deps.filter.assertIssue(issue_key);
     const startAt = cursor ? decodeCursor(cursor, z.object({ o: z.number().int().nonnegative() })).o : 0;
     const page = await jiraCall(ctx, (j) =>
-      j.v3.issueComments.getComments({ issueIdOrKey: seg(issue_key), startAt, maxResults: limit, orderBy: newest_first ? '-created' : 'created' }),
+      j.v3.issueComments.getComments({
+        issueIdOrKey: seg(issue_key),
+        startAt,
+        maxResults: limit,
+        orderBy: newest_first ? '-created' : 'created',
+      }),
     );
     const comments = (page.comments ?? []).map((c) => toComment(c as never));
     const count = fitToBudget(comments, ctx.outputBudget - 200);
@@ -75,12 +88,22 @@ export const editComment = tool({
   toolset: 'comments',
   title: 'Edit comment',
   description: 'Replaces the text of a comment (Markdown).',
-  input: z.object({ issue_key: issueKeyField(), comment_id: numericId('Comment id'), comment: z.string().trim().min(1).max(100_000).describe('The new text, Markdown') }),
+  input: z.object({
+    issue_key: issueKeyField(),
+    comment_id: numericId('Comment id'),
+    comment: z.string().trim().min(1).max(100_000).describe('The new text, Markdown'),
+  }),
   output: Comment,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   async handler({ issue_key, comment_id, comment }, ctx) {
     ctx.deps.filter.assertIssue(issue_key);
-    const c = await jiraCall(ctx, (j) => j.v3.issueComments.updateComment({ issueIdOrKey: seg(issue_key), id: seg(comment_id), body: toAdf(comment) } as never));
+    const c = await jiraCall(ctx, (j) =>
+      j.v3.issueComments.updateComment({
+        issueIdOrKey: seg(issue_key),
+        id: seg(comment_id),
+        body: toAdf(comment),
+      } as never),
+    );
     return toComment(c as never);
   },
 });
@@ -95,7 +118,9 @@ export const deleteComment = tool({
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   async handler({ issue_key, comment_id }, ctx) {
     ctx.deps.filter.assertIssue(issue_key);
-    await jiraCall(ctx, (j) => j.v3.issueComments.deleteComment({ issueIdOrKey: seg(issue_key), id: seg(comment_id) }));
+    await jiraCall(ctx, (j) =>
+      j.v3.issueComments.deleteComment({ issueIdOrKey: seg(issue_key), id: seg(comment_id) }),
+    );
     return { success: true as const };
   },
 });

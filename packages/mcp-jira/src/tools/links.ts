@@ -8,14 +8,20 @@ const LinkType = z.object({ id: z.string(), name: z.string(), inward: z.string()
 
 async function linkTypes(ctx: ToolContext<Deps>) {
   const r = await jiraCall(ctx, (j) => j.v3.issueLinkTypes.getIssueLinkTypes());
-  return (r.issueLinkTypes ?? []).map((t) => ({ id: String(t.id), name: String(t.name), inward: String(t.inward), outward: String(t.outward) }));
+  return (r.issueLinkTypes ?? []).map((t) => ({
+    id: String(t.id),
+    name: String(t.name),
+    inward: String(t.inward),
+    outward: String(t.outward),
+  }));
 }
 
 export const getLinkTypes = tool({
   name: 'jira_get_link_types',
   toolset: 'links',
   title: 'Issue link types',
-  description: 'The issue link types of this Jira (e.g. Blocks: "blocks" / "is blocked by"), for jira_link_issues.',
+  description:
+    'The issue link types of this Jira (e.g. Blocks: "blocks" / "is blocked by"), for jira_link_issues.',
   input: z.object({}),
   output: z.object({ link_types: z.array(LinkType) }),
   annotations: { readOnlyHint: true, openWorldHint: true },
@@ -33,19 +39,44 @@ export const linkIssues = tool({
   input: z.object({
     inward_issue: issueKeyField('The issue on the inward side (e.g. the blocked one)'),
     outward_issue: issueKeyField('The issue on the outward side (e.g. the blocking one)'),
-    link_type: z.string().trim().min(1).default('Relates').describe('Link type name (default Relates), e.g. Blocks, Duplicate'),
+    link_type: z
+      .string()
+      .trim()
+      .min(1)
+      .default('Relates')
+      .describe('Link type name (default Relates), e.g. Blocks, Duplicate'),
   }),
-  output: z.object({ success: z.literal(true), link_type: z.string(), text: z.string().describe('The link in words') }),
+  output: z.object({
+    success: z.literal(true),
+    link_type: z.string(),
+    text: z.string().describe('The link in words'),
+  }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async handler({ inward_issue, outward_issue, link_type }, ctx) {
     ctx.deps.filter.assertIssue(inward_issue);
     ctx.deps.filter.assertIssue(outward_issue);
     const types = await linkTypes(ctx);
     const want = link_type.toLowerCase();
-    const type = types.find((t) => t.name.toLowerCase() === want) ?? types.find((t) => t.outward.toLowerCase() === want || t.inward.toLowerCase() === want);
-    if (!type) throw ToolError.validation(`Unknown link type "${link_type}"`, `Link types: ${types.map((t) => t.name).join(', ')}`);
-    await jiraCall(ctx, (j) => j.v3.issueLinks.linkIssues({ type: { name: type.name }, inwardIssue: { key: inward_issue }, outwardIssue: { key: outward_issue } }));
-    return { success: true as const, link_type: type.name, text: `${outward_issue} ${type.outward} ${inward_issue}` };
+    const type =
+      types.find((t) => t.name.toLowerCase() === want) ??
+      types.find((t) => t.outward.toLowerCase() === want || t.inward.toLowerCase() === want);
+    if (!type)
+      throw ToolError.validation(
+        `Unknown link type "${link_type}"`,
+        `Link types: ${types.map((t) => t.name).join(', ')}`,
+      );
+    await jiraCall(ctx, (j) =>
+      j.v3.issueLinks.linkIssues({
+        type: { name: type.name },
+        inwardIssue: { key: inward_issue },
+        outwardIssue: { key: outward_issue },
+      }),
+    );
+    return {
+      success: true as const,
+      link_type: type.name,
+      text: `${outward_issue} ${type.outward} ${inward_issue}`,
+    };
   },
 });
 
@@ -62,7 +93,11 @@ export const addRemoteLink = tool({
     summary: z.string().max(1000).optional().describe('A line shown under the title'),
     relationship: z.string().max(100).optional().describe('e.g. "implemented in", "mentioned in"'),
   }),
-  output: z.object({ success: z.literal(true), id: z.number().int(), updated: z.boolean().describe('True when an existing link with this URL was updated') }),
+  output: z.object({
+    success: z.literal(true),
+    id: z.number().int(),
+    updated: z.boolean().describe('True when an existing link with this URL was updated'),
+  }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler({ issue_key, url, title, summary, relationship }, ctx) {
     ctx.deps.filter.assertIssue(issue_key);
@@ -86,11 +121,22 @@ export const getRemoteLinks = tool({
   title: 'Remote links',
   description: 'The web links of an issue (GitHub PRs, branches, documents): id, title, URL, relationship.',
   input: z.object({ issue_key: issueKeyField() }),
-  output: z.object({ links: z.array(z.object({ id: z.number().int(), title: z.string(), url: z.string(), relationship: z.string().optional() })) }),
+  output: z.object({
+    links: z.array(
+      z.object({
+        id: z.number().int(),
+        title: z.string(),
+        url: z.string(),
+        relationship: z.string().optional(),
+      }),
+    ),
+  }),
   annotations: { readOnlyHint: true, openWorldHint: true },
   async handler({ issue_key }, ctx) {
     ctx.deps.filter.assertIssue(issue_key);
-    const links = await jiraCall(ctx, (j) => j.v3.issueRemoteLinks.getRemoteIssueLinks({ issueIdOrKey: seg(issue_key) }));
+    const links = await jiraCall(ctx, (j) =>
+      j.v3.issueRemoteLinks.getRemoteIssueLinks({ issueIdOrKey: seg(issue_key) }),
+    );
     const list = Array.isArray(links) ? links : [links];
     return {
       links: list.slice(0, 200).map((l) => ({
@@ -115,13 +161,24 @@ export const setParent = tool({
   async handler({ issue_key, parent_key }, ctx) {
     ctx.deps.filter.assertIssue(issue_key);
     ctx.deps.filter.assertIssue(parent_key);
-    await jiraCall(ctx, (j) => j.v3.issues.editIssue({ issueIdOrKey: seg(issue_key), fields: { parent: { key: parent_key } } } as never));
-    const after = await jiraCall(ctx, (j) => j.v3.issues.getIssue({ issueIdOrKey: seg(issue_key), fields: ['parent'] }));
+    await jiraCall(ctx, (j) =>
+      j.v3.issues.editIssue({
+        issueIdOrKey: seg(issue_key),
+        fields: { parent: { key: parent_key } },
+      } as never),
+    );
+    const after = await jiraCall(ctx, (j) =>
+      j.v3.issues.getIssue({ issueIdOrKey: seg(issue_key), fields: ['parent'] }),
+    );
     const now = (after.fields as { parent?: { key?: string } } | undefined)?.parent?.key;
     if (now !== parent_key) {
-      throw new ToolError('conflict', `Jira accepted the change but ${issue_key}'s parent is ${now ?? 'unset'}`, {
-        hint: 'The parent field may not be on the edit screen of this issue type, or the types cannot be nested.',
-      });
+      throw new ToolError(
+        'conflict',
+        `Jira accepted the change but ${issue_key}'s parent is ${now ?? 'unset'}`,
+        {
+          hint: 'The parent field may not be on the edit screen of this issue type, or the types cannot be nested.',
+        },
+      );
     }
     return { success: true as const, key: issue_key, parent: parent_key };
   },
@@ -131,19 +188,30 @@ export const getEpicChildren = tool({
   name: 'jira_get_epic_children',
   toolset: 'links',
   title: 'Children of an epic',
-  description: 'The issues whose parent is the given issue (an epic\'s stories and tasks, or a task\'s subtasks), lean, up to `limit` (default 50).',
-  input: z.object({ issue_key: issueKeyField('The epic or parent key'), limit: z.number().int().min(1).max(100).default(50).describe('At most this many (default 50)') }),
+  description:
+    "The issues whose parent is the given issue (an epic's stories and tasks, or a task's subtasks), lean, up to `limit` (default 50).",
+  input: z.object({
+    issue_key: issueKeyField('The epic or parent key'),
+    limit: z.number().int().min(1).max(100).default(50).describe('At most this many (default 50)'),
+  }),
   output: z.object({ issues: z.array(IssueSummary), truncated: z.boolean() }),
   annotations: { readOnlyHint: true, openWorldHint: true },
   async handler({ issue_key, limit }, ctx) {
     ctx.deps.filter.assertIssue(issue_key);
     const jql = ctx.deps.filter.confine(`parent = ${jqlString(issue_key)} ORDER BY key ASC`);
-    const page = await jiraCall(ctx, (j) => j.v3.issueSearch.searchForIssuesUsingJqlEnhancedSearchPost({ jql, maxResults: limit, fields: LEAN_FIELDS }));
+    const page = await jiraCall(ctx, (j) =>
+      j.v3.issueSearch.searchForIssuesUsingJqlEnhancedSearchPost({
+        jql,
+        maxResults: limit,
+        fields: LEAN_FIELDS,
+      }),
+    );
     const base = ctx.deps.config.JIRA_BASE_URL;
     return {
-      issues: ctx.deps.filter.keep((page.issues ?? []) as never[]).map((i) => toIssueSummary(i as never, base)),
+      issues: ctx.deps.filter
+        .keep((page.issues ?? []) as never[])
+        .map((i) => toIssueSummary(i as never, base)),
       truncated: Boolean(page.nextPageToken),
     };
   },
 });
-

@@ -5,11 +5,21 @@ import { adfToMarkdown, isAdfDoc, markdownToAdf, type AdfDoc } from '../jira/adf
 /** A list of names given as an array, a JSON array string or a comma-separated string. */
 export const nameList = (what: string) =>
   jsonish(z.union([z.array(z.string().trim().min(1)).max(200), z.string()]))
-    .transform((v) => (Array.isArray(v) ? v : v.split(',').map((s) => s.trim()).filter(Boolean)))
+    .transform((v) =>
+      Array.isArray(v)
+        ? v
+        : v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+    )
     .describe(what);
 
 /** The original's `rich_text` flag: still accepted, no longer needed (text is Markdown). */
-export const richText = z.boolean().optional().describe('Accepted for compatibility; text is always read as Markdown');
+export const richText = z
+  .boolean()
+  .optional()
+  .describe('Accepted for compatibility; text is always read as Markdown');
 
 /** A user as the tools show it. */
 export const UserRef = z.object({
@@ -48,14 +58,29 @@ export const IssueSummary = z.object({
   created: z.string().optional(),
   description: z.string().nullable().optional().describe('The description as Markdown'),
   description_truncated: z.boolean().optional().describe('True when the description was cut to the budget'),
-  fields: z.record(z.string(), z.unknown()).optional().describe('Fields asked for with `fields` beyond the lean set (ADF rendered as Markdown)'),
+  fields: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe('Fields asked for with `fields` beyond the lean set (ADF rendered as Markdown)'),
 });
 export type IssueSummary = z.infer<typeof IssueSummary>;
 
 /** The fields the lean issue shape reads. */
-export const LEAN_FIELDS = ['summary', 'status', 'issuetype', 'priority', 'assignee', 'parent', 'labels', 'updated', 'created', 'project'];
+export const LEAN_FIELDS = [
+  'summary',
+  'status',
+  'issuetype',
+  'priority',
+  'assignee',
+  'parent',
+  'labels',
+  'updated',
+  'created',
+  'project',
+];
 
-const named = (v: unknown): string | undefined => (v && typeof v === 'object' ? ((v as { name?: string }).name ?? undefined) : undefined);
+const named = (v: unknown): string | undefined =>
+  v && typeof v === 'object' ? ((v as { name?: string }).name ?? undefined) : undefined;
 
 /** Renders ADF values inside a field value as Markdown (descriptions, text custom fields). */
 export function renderField(value: unknown): unknown {
@@ -70,7 +95,11 @@ export function toIssueSummary(
   options: { descriptionBudget?: number; extraFields?: readonly string[] } = {},
 ): IssueSummary {
   const f = (issue.fields ?? {}) as Record<string, unknown>;
-  const out: IssueSummary = { key: issue.key ?? '', id: String(issue.id ?? ''), url: `${base}/browse/${issue.key ?? issue.id}` };
+  const out: IssueSummary = {
+    key: issue.key ?? '',
+    id: String(issue.id ?? ''),
+    url: `${base}/browse/${issue.key ?? issue.id}`,
+  };
   if (typeof f['summary'] === 'string') out.summary = f['summary'];
   if (f['status']) out.status = named(f['status'])!;
   if (f['issuetype']) out.type = named(f['issuetype'])!;
@@ -87,7 +116,9 @@ export function toIssueSummary(
       out.description_truncated = true;
     } else out.description = md;
   }
-  const extra = (options.extraFields ?? []).filter((k) => !LEAN_FIELDS.includes(k) && k !== 'description' && k in f);
+  const extra = (options.extraFields ?? []).filter(
+    (k) => !LEAN_FIELDS.includes(k) && k !== 'description' && k in f,
+  );
   if (extra.length) out.fields = Object.fromEntries(extra.map((k) => [k, renderField(f[k])]));
   return out;
 }
@@ -98,8 +129,23 @@ export function toAdf(value: string | AdfDoc): AdfDoc {
 }
 
 const SYSTEM_FIELDS = new Set([
-  'summary', 'description', 'issuetype', 'project', 'priority', 'labels', 'assignee', 'reporter', 'parent',
-  'components', 'fixVersions', 'versions', 'duedate', 'environment', 'timetracking', 'security', 'resolution',
+  'summary',
+  'description',
+  'issuetype',
+  'project',
+  'priority',
+  'labels',
+  'assignee',
+  'reporter',
+  'parent',
+  'components',
+  'fixVersions',
+  'versions',
+  'duedate',
+  'environment',
+  'timetracking',
+  'security',
+  'resolution',
 ]);
 
 async function fieldIndex(ctx: ToolContext<Deps>): Promise<Map<string, { id: string; name: string }[]>> {
@@ -124,16 +170,28 @@ async function fieldIndex(ctx: ToolContext<Deps>): Promise<Map<string, { id: str
  * Field values keyed by id or by display name ("Story Points") keyed by id; a Markdown string for
  * `description` becomes ADF. An unknown or ambiguous name is a validation error listing candidates.
  */
-export async function resolveFields(ctx: ToolContext<Deps>, fields: Record<string, unknown>): Promise<Record<string, unknown>> {
+export async function resolveFields(
+  ctx: ToolContext<Deps>,
+  fields: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
-  const byName = Object.keys(fields).some((k) => !SYSTEM_FIELDS.has(k) && !/^customfield_\d+$/.test(k)) ? await fieldIndex(ctx) : undefined;
+  const byName = Object.keys(fields).some((k) => !SYSTEM_FIELDS.has(k) && !/^customfield_\d+$/.test(k))
+    ? await fieldIndex(ctx)
+    : undefined;
   for (const [key, value] of Object.entries(fields)) {
     let id = key;
     if (byName && !SYSTEM_FIELDS.has(key) && !/^customfield_\d+$/.test(key)) {
       const hits = byName.get(key.toLowerCase()) ?? [];
-      if (hits.length === 0) throw ToolError.validation(`Unknown field "${key}"`, 'Use jira_search_fields to find a field id by name.');
+      if (hits.length === 0)
+        throw ToolError.validation(
+          `Unknown field "${key}"`,
+          'Use jira_search_fields to find a field id by name.',
+        );
       if (hits.length > 1) {
-        throw ToolError.validation(`Field name "${key}" is ambiguous: ${hits.map((h) => h.id).join(', ')}`, 'Pass the field id instead.');
+        throw ToolError.validation(
+          `Field name "${key}" is ambiguous: ${hits.map((h) => h.id).join(', ')}`,
+          'Pass the field id instead.',
+        );
       }
       id = hits[0]!.id;
     }
@@ -143,7 +201,11 @@ export async function resolveFields(ctx: ToolContext<Deps>, fields: Record<strin
 }
 
 /** Resolves an account id, email or display name to one account id; ambiguity is an error naming the candidates. */
-export async function resolveUser(ctx: ToolContext<Deps>, who: string, scope?: { project?: string; issueKey?: string }): Promise<string> {
+export async function resolveUser(
+  ctx: ToolContext<Deps>,
+  who: string,
+  scope?: { project?: string; issueKey?: string },
+): Promise<string> {
   const value = who.trim();
   // Cloud account ids: 24 hex chars, or "<number>:<uuid>".
   if (/^[0-9a-f]{24}$/i.test(value) || /^\d+:[0-9a-f-]{36}$/i.test(value)) return value;
@@ -153,18 +215,31 @@ export async function resolveUser(ctx: ToolContext<Deps>, who: string, scope?: {
   }
   const users = await jiraCall(ctx, (j) =>
     scope?.project || scope?.issueKey
-      ? j.v3.userSearch.findAssignableUsers({ query: value, maxResults: 20, ...(scope.issueKey ? { issueKey: scope.issueKey } : { project: scope.project! }) })
+      ? j.v3.userSearch.findAssignableUsers({
+          query: value,
+          maxResults: 20,
+          ...(scope.issueKey ? { issueKey: scope.issueKey } : { project: scope.project! }),
+        })
       : j.v3.userSearch.findUsers({ query: value, maxResults: 20 }),
   );
   const active = users.filter((u) => u.active !== false && u.accountId);
   const exact = active.filter(
-    (u) => u.emailAddress?.toLowerCase() === value.toLowerCase() || u.displayName?.toLowerCase() === value.toLowerCase(),
+    (u) =>
+      u.emailAddress?.toLowerCase() === value.toLowerCase() ||
+      u.displayName?.toLowerCase() === value.toLowerCase(),
   );
   const pick = exact.length ? exact : active;
   if (pick.length === 1) return pick[0]!.accountId!;
-  if (pick.length === 0) throw ToolError.notFound(`No ${scope ? 'assignable ' : ''}user matches "${value}"`, 'Use jira_search_users to find the account id.');
+  if (pick.length === 0)
+    throw ToolError.notFound(
+      `No ${scope ? 'assignable ' : ''}user matches "${value}"`,
+      'Use jira_search_users to find the account id.',
+    );
   throw ToolError.validation(
-    `"${value}" matches ${pick.length} users: ${pick.slice(0, 10).map((u) => `${u.displayName ?? '?'} (${u.accountId})`).join(', ')}`,
+    `"${value}" matches ${pick.length} users: ${pick
+      .slice(0, 10)
+      .map((u) => `${u.displayName ?? '?'} (${u.accountId})`)
+      .join(', ')}`,
     'Pass the account id of the one you mean.',
   );
 }

@@ -38,7 +38,11 @@ export const searchUsers = tool({
     if (project_key && issue_key) throw ToolError.validation('Give project_key or issue_key, not both');
     const users = await jiraCall(ctx, (j) =>
       project_key || issue_key
-        ? j.v3.userSearch.findAssignableUsers({ query, maxResults: limit, ...(issue_key ? { issueKey: issue_key } : { project: project_key! }) })
+        ? j.v3.userSearch.findAssignableUsers({
+            query,
+            maxResults: limit,
+            ...(issue_key ? { issueKey: issue_key } : { project: project_key! }),
+          })
         : j.v3.userSearch.findUsers({ query, maxResults: limit }),
     );
     return { users: users.map(toUser).filter((u): u is NonNullable<typeof u> => u !== null) };

@@ -4,10 +4,23 @@ import { jiraError, type RouteContext } from './index.js';
 import type { Board, Sprint } from './state.js';
 
 function boardJson(b: Board, base: string) {
-  return { id: b.id, self: `${base}/rest/agile/1.0/board/${b.id}`, name: b.name, type: b.type, location: { projectKey: b.projectKey, displayName: b.projectKey, projectTypeKey: 'software' } };
+  return {
+    id: b.id,
+    self: `${base}/rest/agile/1.0/board/${b.id}`,
+    name: b.name,
+    type: b.type,
+    location: { projectKey: b.projectKey, displayName: b.projectKey, projectTypeKey: 'software' },
+  };
 }
 function sprintJson(s: Sprint, base: string) {
-  return { id: s.id, self: `${base}/rest/agile/1.0/sprint/${s.id}`, state: s.state, name: s.name, originBoardId: s.boardId, ...(s.goal ? { goal: s.goal } : {}) };
+  return {
+    id: s.id,
+    self: `${base}/rest/agile/1.0/sprint/${s.id}`,
+    state: s.state,
+    name: s.name,
+    originBoardId: s.boardId,
+    ...(s.goal ? { goal: s.goal } : {}),
+  };
 }
 
 /** Handles one Agile route; false when the fake does not implement it. */
@@ -18,7 +31,9 @@ export async function handleAgile(route: string, ctx: RouteContext): Promise<boo
   const issuesIn = (keys: unknown): string | undefined => {
     if (!Array.isArray(keys) || keys.length === 0) return 'At least one issue must be given.';
     if (keys.length > 50) return 'Cannot move more than 50 issues at once.';
-    for (const k of keys) if (!state.issues.has(String(k))) return `Issue with key ${String(k)} does not exist or you do not have permission to see it.`;
+    for (const k of keys)
+      if (!state.issues.has(String(k)))
+        return `Issue with key ${String(k)} does not exist or you do not have permission to see it.`;
     return undefined;
   };
   switch (route) {
@@ -29,11 +44,23 @@ export async function handleAgile(route: string, ctx: RouteContext): Promise<boo
         return true;
       }
       const type = q.get('type');
-      const boards = state.boards.filter((b) => (!project || b.projectKey === project || state.projects.find((p) => p.id === project)?.key === b.projectKey) && (!type || type.split(',').includes(b.type)));
+      const boards = state.boards.filter(
+        (b) =>
+          (!project ||
+            b.projectKey === project ||
+            state.projects.find((p) => p.id === project)?.key === b.projectKey) &&
+          (!type || type.split(',').includes(b.type)),
+      );
       const startAt = Number(q.get('startAt') ?? 0);
       const maxResults = Number(q.get('maxResults') ?? 50);
       const values = boards.slice(startAt, startAt + maxResults);
-      sendJson(res, 200, { maxResults, startAt, total: boards.length, isLast: startAt + values.length >= boards.length, values: values.map((b) => boardJson(b, base)) });
+      sendJson(res, 200, {
+        maxResults,
+        startAt,
+        total: boards.length,
+        isLast: startAt + values.length >= boards.length,
+        values: values.map((b) => boardJson(b, base)),
+      });
       return true;
     }
     case 'GET /rest/agile/1.0/board/{boardId}': {
@@ -57,7 +84,12 @@ export async function handleAgile(route: string, ctx: RouteContext): Promise<boo
       const startAt = Number(q.get('startAt') ?? 0);
       const maxResults = Number(q.get('maxResults') ?? 50);
       const values = sprints.slice(startAt, startAt + maxResults);
-      sendJson(res, 200, { maxResults, startAt, isLast: startAt + values.length >= sprints.length, values: values.map((s) => sprintJson(s, base)) });
+      sendJson(res, 200, {
+        maxResults,
+        startAt,
+        isLast: startAt + values.length >= sprints.length,
+        values: values.map((s) => sprintJson(s, base)),
+      });
       return true;
     }
     case 'GET /rest/agile/1.0/sprint/{sprintId}': {
@@ -81,7 +113,8 @@ export async function handleAgile(route: string, ctx: RouteContext): Promise<boo
         jiraError(res, 400, [problem]);
         return true;
       }
-      for (const k of body!['issues'] as string[]) state.issues.get(k)!.fields['customfield_10020'] = [{ id: s.id }];
+      for (const k of body!['issues'] as string[])
+        state.issues.get(k)!.fields['customfield_10020'] = [{ id: s.id }];
       res.writeHead(204).end();
       return true;
     }

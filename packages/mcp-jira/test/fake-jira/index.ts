@@ -27,7 +27,12 @@ export interface RouteContext {
 }
 
 /** Jira's error body. */
-export function jiraError(res: ServerResponse, status: number, messages: string[], errors: Record<string, string> = {}): void {
+export function jiraError(
+  res: ServerResponse,
+  status: number,
+  messages: string[],
+  errors: Record<string, string> = {},
+): void {
   sendJson(res, status, { errorMessages: messages, errors });
 }
 
@@ -42,7 +47,10 @@ export interface FakeJira {
   /** Every ADF document the server sent, in order. */
   adfDocuments: unknown[];
   /** The next `count` requests (matching `path` when given) fail with this status. */
-  failNext(status: 429 | 500 | 502 | 503, options?: { count?: number; retryAfter?: number; path?: RegExp }): void;
+  failNext(
+    status: 429 | 500 | 502 | 503,
+    options?: { count?: number; retryAfter?: number; path?: RegExp },
+  ): void;
   /** The next request waits `ms` before it is answered (for timeouts). */
   stallNext(ms: number): void;
   /** Requests sent with a method and a path matching `path` (query included). */
@@ -58,7 +66,12 @@ export async function startFakeJira(options: { email?: string; token?: string } 
   const state = seed(email);
   const violations: string[] = [];
   const adfDocuments: unknown[] = [];
-  const faults: { status: number; count: number; retryAfter?: number | undefined; path?: RegExp | undefined }[] = [];
+  const faults: {
+    status: number;
+    count: number;
+    retryAfter?: number | undefined;
+    path?: RegExp | undefined;
+  }[] = [];
   const expected = `Basic ${Buffer.from(`${email}:${token}`).toString('base64')}`;
   let base = '';
   let stall = 0;
@@ -79,11 +92,22 @@ export async function startFakeJira(options: { email?: string; token?: string } 
         headers['x-ratelimit-reset'] = new Date(Date.now() + (fault.retryAfter ?? 1) * 1000).toISOString();
         headers['ratelimit-reason'] = 'jira-burst-based';
       } else if (fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
-      sendJson(res, fault.status, { errorMessages: [fault.status === 429 ? 'Rate limit exceeded.' : 'Internal server error'], errors: {} }, headers);
+      sendJson(
+        res,
+        fault.status,
+        {
+          errorMessages: [fault.status === 429 ? 'Rate limit exceeded.' : 'Internal server error'],
+          errors: {},
+        },
+        headers,
+      );
       return;
     }
     if (req.headers['authorization'] !== expected) {
-      res.writeHead(401, { 'content-type': 'text/plain;charset=UTF-8', 'www-authenticate': 'Basic realm="protected-area"' });
+      res.writeHead(401, {
+        'content-type': 'text/plain;charset=UTF-8',
+        'www-authenticate': 'Basic realm="protected-area"',
+      });
       res.end('Client must be authenticated to access this resource.');
       return;
     }
@@ -104,7 +128,8 @@ export async function startFakeJira(options: { email?: string; token?: string } 
     }
     const found = matchOperation(req.method, path)!;
     let body: unknown;
-    if (req.body !== '' && String(req.headers['content-type'] ?? '').startsWith('application/json')) body = JSON.parse(req.body);
+    if (req.body !== '' && String(req.headers['content-type'] ?? '').startsWith('application/json'))
+      body = JSON.parse(req.body);
     const ctx: RouteContext = {
       state,
       req,
@@ -123,7 +148,9 @@ export async function startFakeJira(options: { email?: string; token?: string } 
       },
     };
     const route = `${req.method} ${found.op.template}`;
-    const handled = route.includes('/rest/agile/1.0/') ? await handleAgile(route, ctx) : await handlePlatform(route, ctx);
+    const handled = route.includes('/rest/agile/1.0/')
+      ? await handleAgile(route, ctx)
+      : await handlePlatform(route, ctx);
     if (!handled) {
       violations.push(`${route}: not implemented by the fake`);
       jiraError(res, 501, [`${route} is not implemented by the fake Jira`]);
@@ -154,7 +181,11 @@ export async function startFakeJira(options: { email?: string; token?: string } 
 }
 
 /** Creates an issue in the state (no validation): the seed helper tests use. */
-export function createIssueInState(state: State, projectKey: string, fields: Record<string, unknown>): string {
+export function createIssueInState(
+  state: State,
+  projectKey: string,
+  fields: Record<string, unknown>,
+): string {
   const project = state.projects.find((p) => p.key === projectKey);
   if (!project) throw new Error(`no project ${projectKey}`);
   const n = (state.counters.get(projectKey) ?? 0) + 1;

@@ -22,7 +22,8 @@ function tokenize(jql: string): Token[] {
         text += jql[i] ?? '';
         i++;
       }
-      if (i >= jql.length) throw new JqlError(`Error in the JQL Query: The quoted string '${text}' has not been completed.`);
+      if (i >= jql.length)
+        throw new JqlError(`Error in the JQL Query: The quoted string '${text}' has not been completed.`);
       i++;
       tokens.push({ kind: 'string', text });
     } else if (c === '(') {
@@ -105,7 +106,8 @@ export function compileJql(jql: string): { where: Predicate; orderBy: { field: s
   const value = (ctx: JqlContext, t: Token): string[] => {
     if (t.kind === 'word' && t.text === 'currentUser()') return [ctx.currentAccountId];
     if (t.kind === 'word' && t.text === 'openSprints()') return ctx.openSprintIds.map(String);
-    if (t.kind === 'word' && t.text.endsWith('()')) throw new JqlError(`Unable to find JQL function '${t.text}'.`);
+    if (t.kind === 'word' && t.text.endsWith('()'))
+      throw new JqlError(`Unable to find JQL function '${t.text}'.`);
     return [t.text];
   };
 
@@ -128,7 +130,10 @@ export function compileJql(jql: string): { where: Predicate; orderBy: { field: s
     }
     const name = fieldToken.text.toLowerCase();
     const get = FIELDS[name];
-    if (!get) throw new JqlError(`Field '${fieldToken.text}' does not exist or you do not have permission to view it.`);
+    if (!get)
+      throw new JqlError(
+        `Field '${fieldToken.text}' does not exist or you do not have permission to view it.`,
+      );
     let op = '';
     if (peek()?.kind === 'op') op = tokens[pos++]!.text;
     else if (isWord('in')) {
@@ -170,7 +175,8 @@ export function compileJql(jql: string): { where: Predicate; orderBy: { field: s
       };
     }
     const t = tokens[pos++];
-    if (!t || (t.kind !== 'word' && t.kind !== 'string')) throw new JqlError(`Error in the JQL Query: Expecting a value after '${op}'.`);
+    if (!t || (t.kind !== 'word' && t.kind !== 'string'))
+      throw new JqlError(`Error in the JQL Query: Expecting a value after '${op}'.`);
     if (op === '~' || op === '!~') {
       const needle = norm(t.text).replace(/\*/g, '');
       return (i) => get(i).some((v) => norm(v).includes(needle)) === (op === '~');
@@ -219,6 +225,9 @@ export function compileJql(jql: string): { where: Predicate; orderBy: { field: s
       if (peek()?.kind === 'comma') pos++;
     }
   }
-  if (peek()) throw new JqlError(`Error in the JQL Query: The character '${peek()!.text}' is a reserved JQL character.`);
+  if (peek())
+    throw new JqlError(
+      `Error in the JQL Query: The character '${peek()!.text}' is a reserved JQL character.`,
+    );
   return { where, orderBy };
 }

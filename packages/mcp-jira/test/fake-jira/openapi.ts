@@ -26,7 +26,10 @@ interface Operation {
 function specDir(): string {
   const fromEnv = process.env['JIRA_OPENAPI_DIR'];
   if (fromEnv) return fromEnv;
-  for (const up of ['../../../../../shared/reference/vendor-apis', '../../../../../../shared/reference/vendor-apis']) {
+  for (const up of [
+    '../../../../../shared/reference/vendor-apis',
+    '../../../../../../shared/reference/vendor-apis',
+  ]) {
     const dir = fileURLToPath(new URL(up, import.meta.url));
     if (existsSync(`${dir}/jira-platform-v3.openapi.json`)) return dir;
   }
@@ -58,7 +61,10 @@ function load(): { operations: Operation[]; ajv: Ajv } {
     const spec = JSON.parse(readFileSync(`${specDir()}/${file}`, 'utf8')) as {
       paths: Record<
         string,
-        Record<string, { parameters?: Param[]; requestBody?: { required?: boolean; content?: Record<string, unknown> } }>
+        Record<
+          string,
+          { parameters?: Param[]; requestBody?: { required?: boolean; content?: Record<string, unknown> } }
+        >
       >;
     };
     fixNullable(spec);
@@ -108,14 +114,20 @@ function load(): { operations: Operation[]; ajv: Ajv } {
 }
 
 /** A query or path value in the type its schema declares, or an error message. */
-function coerce(value: string, schema: Record<string, unknown> | undefined): { value: unknown } | { error: string } {
+function coerce(
+  value: string,
+  schema: Record<string, unknown> | undefined,
+): { value: unknown } | { error: string } {
   const type = schema?.['type'];
   if (type === 'integer' || type === 'number') {
     return /^-?\d+(\.\d+)?$/.test(value) && (type === 'number' || /^-?\d+$/.test(value))
       ? { value: Number(value) }
       : { error: `must be an ${String(type)}` };
   }
-  if (type === 'boolean') return value === 'true' || value === 'false' ? { value: value === 'true' } : { error: 'must be true or false' };
+  if (type === 'boolean')
+    return value === 'true' || value === 'false'
+      ? { value: value === 'true' }
+      : { error: 'must be true or false' };
   if (type === 'array') {
     const items = (schema?.['items'] ?? {}) as Record<string, unknown>;
     const out: unknown[] = [];
@@ -131,7 +143,10 @@ function coerce(value: string, schema: Record<string, unknown> | undefined): { v
 }
 
 /** The operation a request matches, with its path parameters, or undefined. */
-export function matchOperation(method: string, path: string): { op: Operation; params: Record<string, string> } | undefined {
+export function matchOperation(
+  method: string,
+  path: string,
+): { op: Operation; params: Record<string, string> } | undefined {
   for (const op of load().operations) {
     if (op.method !== method) continue;
     const m = op.regex.exec(path);
@@ -163,7 +178,8 @@ export function checkRequest(req: RecordedRequest): string | undefined {
     const schema = { ...p.schema };
     delete schema['default'];
     const validate = ajv.compile(schema);
-    if (!validate(c.value)) return `${where}: ${p.in} parameter ${p.name}=${raw}: ${ajv.errorsText(validate.errors)}`;
+    if (!validate(c.value))
+      return `${where}: ${p.in} parameter ${p.name}=${raw}: ${ajv.errorsText(validate.errors)}`;
     return undefined;
   };
   for (const p of op.params.filter((x) => x.in === 'path')) {
@@ -183,10 +199,13 @@ export function checkRequest(req: RecordedRequest): string | undefined {
     }
   }
   const known = new Set(query.map((x) => x.name));
-  for (const name of req.url.searchParams.keys()) if (!known.has(name)) return `${where}: unknown query parameter ${name}`;
+  for (const name of req.url.searchParams.keys())
+    if (!known.has(name)) return `${where}: unknown query parameter ${name}`;
   if (!op.body) return req.body === '' ? undefined : `${where}: takes no request body`;
   if (req.body === '') return op.body.required ? `${where}: a request body is required` : undefined;
-  const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim();
+  const type = String(req.headers['content-type'] ?? '')
+    .split(';')[0]!
+    .trim();
   if (!op.body.types.includes(type) && !op.body.types.includes('*/*')) {
     return `${where}: content type ${type || '(none)'} is not one of ${op.body.types.join(', ')}`;
   }
@@ -198,7 +217,11 @@ export function checkRequest(req: RecordedRequest): string | undefined {
     return `${where}: the body is not JSON`;
   }
   // The description of PUT …/assignee documents `"accountId": null` (unassign), which its schema omits.
-  if (op.template === '/rest/api/3/issue/{issueIdOrKey}/assignee' && (body as { accountId?: unknown })?.accountId === null) body = {};
+  if (
+    op.template === '/rest/api/3/issue/{issueIdOrKey}/assignee' &&
+    (body as { accountId?: unknown })?.accountId === null
+  )
+    body = {};
   const validate = op.body.validate;
   if (validate && !validate(body)) return `${where}: ${ajv.errorsText(validate.errors, { dataVar: 'body' })}`;
   return undefined;

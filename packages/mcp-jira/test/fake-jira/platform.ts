@@ -35,22 +35,46 @@ function issueLinksOf(state: State, issue: Issue, base: string) {
     .filter((l) => l.inward === issue.key || l.outward === issue.key)
     .map((l) => {
       const other = state.issues.get(l.inward === issue.key ? l.outward : l.inward)!;
-      const ref = { id: other.id, key: other.key, self: `${base}/rest/api/3/issue/${other.id}`, fields: { summary: other.fields['summary'], status: other.fields['status'] } };
+      const ref = {
+        id: other.id,
+        key: other.key,
+        self: `${base}/rest/api/3/issue/${other.id}`,
+        fields: { summary: other.fields['summary'], status: other.fields['status'] },
+      };
       // Seen from the inward issue, the other one is the outward issue, and the reverse.
-      return l.inward === issue.key ? { id: l.id, type: l.type, outwardIssue: ref } : { id: l.id, type: l.type, inwardIssue: ref };
+      return l.inward === issue.key
+        ? { id: l.id, type: l.type, outwardIssue: ref }
+        : { id: l.id, type: l.type, inwardIssue: ref };
     });
 }
 
 /** The issue as Jira returns it, limited to `fields` (comma list; `*all` by default). */
-export function issueJson(state: State, issue: Issue, base: string, fieldsParam: string[] | undefined, expand: string[] = []) {
+export function issueJson(
+  state: State,
+  issue: Issue,
+  base: string,
+  fieldsParam: string[] | undefined,
+  expand: string[] = [],
+) {
   const all: Record<string, unknown> = {
     ...issue.fields,
-    customfield_10020: sprintsOf(state, issue).length ? sprintsOf(state, issue).map((s) => ({ id: s.id, name: s.name, state: s.state, boardId: s.boardId })) : null,
+    customfield_10020: sprintsOf(state, issue).length
+      ? sprintsOf(state, issue).map((s) => ({ id: s.id, name: s.name, state: s.state, boardId: s.boardId }))
+      : null,
     issuelinks: issueLinksOf(state, issue, base),
-    comment: { comments: issue.comments.map((c) => commentJson(c, base)), maxResults: issue.comments.length, total: issue.comments.length, startAt: 0 },
+    comment: {
+      comments: issue.comments.map((c) => commentJson(c, base)),
+      maxResults: issue.comments.length,
+      total: issue.comments.length,
+      startAt: 0,
+    },
     attachment: issue.attachments.map((a) => attachmentJson(a, base)),
     subtasks: [...state.issues.values()]
-      .filter((i) => (i.fields['parent'] as { key?: string } | undefined)?.key === issue.key && (i.fields['issuetype'] as { subtask: boolean }).subtask)
+      .filter(
+        (i) =>
+          (i.fields['parent'] as { key?: string } | undefined)?.key === issue.key &&
+          (i.fields['issuetype'] as { subtask: boolean }).subtask,
+      )
       .map((i) => ({ id: i.id, key: i.key })),
   };
   const wanted = fieldsParam ?? ['*all'];
@@ -59,29 +83,65 @@ export function issueJson(state: State, issue: Issue, base: string, fieldsParam:
   for (const [k, v] of Object.entries(all)) {
     if ((includeAll || wanted.includes(k)) && !wanted.includes(`-${k}`)) fields[k] = v;
   }
-  const out: Record<string, unknown> = { id: issue.id, key: issue.key, self: `${base}/rest/api/3/issue/${issue.id}` };
+  const out: Record<string, unknown> = {
+    id: issue.id,
+    key: issue.key,
+    self: `${base}/rest/api/3/issue/${issue.id}`,
+  };
   if (!(wanted.length === 1 && wanted[0] === 'id')) out['fields'] = fields;
   if (expand.includes('changelog')) {
-    out['changelog'] = { startAt: 0, maxResults: issue.changelog.length, total: issue.changelog.length, histories: issue.changelog.map((h) => ({ ...h, author: userJson(h.author, base) })) };
+    out['changelog'] = {
+      startAt: 0,
+      maxResults: issue.changelog.length,
+      total: issue.changelog.length,
+      histories: issue.changelog.map((h) => ({ ...h, author: userJson(h.author, base) })),
+    };
   }
   if (expand.includes('names')) out['names'] = Object.fromEntries(FIELDS.map((f) => [f.id, f.name]));
-  if (expand.includes('renderedFields')) out['renderedFields'] = { description: `<p>${adfText(issue.fields['description'])}</p>` };
+  if (expand.includes('renderedFields'))
+    out['renderedFields'] = { description: `<p>${adfText(issue.fields['description'])}</p>` };
   return out;
 }
 
 function commentJson(c: Issue['comments'][number], base: string) {
-  return { id: c.id, self: `${base}/rest/api/3/comment/${c.id}`, author: userJson(c.author, base), updateAuthor: userJson(c.author, base), body: c.body, created: c.created, updated: c.updated, jsdPublic: true };
+  return {
+    id: c.id,
+    self: `${base}/rest/api/3/comment/${c.id}`,
+    author: userJson(c.author, base),
+    updateAuthor: userJson(c.author, base),
+    body: c.body,
+    created: c.created,
+    updated: c.updated,
+    jsdPublic: true,
+  };
 }
 function attachmentJson(a: Issue['attachments'][number], base: string) {
-  return { id: a.id, self: `${base}/rest/api/3/attachment/${a.id}`, filename: a.filename, author: userJson(a.author, base), created: a.created, size: a.size, mimeType: a.mimeType, content: `${base}/rest/api/3/attachment/content/${a.id}` };
+  return {
+    id: a.id,
+    self: `${base}/rest/api/3/attachment/${a.id}`,
+    filename: a.filename,
+    author: userJson(a.author, base),
+    created: a.created,
+    size: a.size,
+    mimeType: a.mimeType,
+    content: `${base}/rest/api/3/attachment/content/${a.id}`,
+  };
 }
 
-const list = (v: string | null) => (v === null ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean));
+const list = (v: string | null) =>
+  v === null
+    ? undefined
+    : v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
 const now = () => new Date().toISOString().replace('Z', '+0000');
 
 function findIssue(ctx: RouteContext): Issue | undefined {
   const idOrKey = ctx.params['issueIdOrKey']!;
-  const issue = ctx.state.issues.get(idOrKey.toUpperCase()) ?? [...ctx.state.issues.values()].find((i) => i.id === idOrKey);
+  const issue =
+    ctx.state.issues.get(idOrKey.toUpperCase()) ??
+    [...ctx.state.issues.values()].find((i) => i.id === idOrKey);
   if (!issue) {
     jiraError(ctx.res, 404, [NOT_FOUND]);
     return undefined;
@@ -111,11 +171,20 @@ function page<T>(items: T[], q: URLSearchParams, def = 50) {
   const startAt = Number(q.get('startAt') ?? 0);
   const maxResults = Number(q.get('maxResults') ?? def);
   const values = items.slice(startAt, startAt + maxResults);
-  return { startAt, maxResults, total: items.length, isLast: startAt + values.length >= items.length, values };
+  return {
+    startAt,
+    maxResults,
+    total: items.length,
+    isLast: startAt + values.length >= items.length,
+    values,
+  };
 }
 
 function toJqlIssue(state: State, issue: Issue): JqlIssue {
-  const f = issue.fields as Record<string, { name?: string; key?: string; accountId?: string } | string | string[] | null>;
+  const f = issue.fields as Record<
+    string,
+    { name?: string; key?: string; accountId?: string } | string | string[] | null
+  >;
   return {
     key: issue.key,
     project: (f['project'] as { key: string }).key,
@@ -141,36 +210,52 @@ interface CreateResult {
 }
 
 /** Validates and stores one create, as POST /issue and each element of POST /issue/bulk do. */
-function createOne(ctx: RouteContext, input: { fields?: Record<string, unknown> }, where: string): CreateResult {
+function createOne(
+  ctx: RouteContext,
+  input: { fields?: Record<string, unknown> },
+  where: string,
+): CreateResult {
   const fields = { ...(input.fields ?? {}) };
   const projectRef = fields['project'] as { key?: string; id?: string } | undefined;
   const project = ctx.state.projects.find((p) => p.key === projectRef?.key || p.id === projectRef?.id);
   if (!project) return { ok: false, errors: { project: 'Specify a valid project ID or key' } };
-  if (project.forbidden) return { ok: false, messages: ['You do not have permission to create issues in this project.'] };
+  if (project.forbidden)
+    return { ok: false, messages: ['You do not have permission to create issues in this project.'] };
   const typeRef = fields['issuetype'] as { name?: string; id?: string } | undefined;
   const type = project.issueTypes.find((t) => t.name === typeRef?.name || t.id === typeRef?.id);
   if (!type) return { ok: false, errors: { issuetype: 'Specify an issue type' } };
   const errors: Record<string, string> = {};
   for (const meta of type.fields) {
-    if (meta.required && (fields[meta.fieldId] === undefined || fields[meta.fieldId] === null || fields[meta.fieldId] === '')) {
-      errors[meta.fieldId] = meta.fieldId === 'summary' ? 'You must specify a summary of the issue.' : `${meta.name} is required.`;
+    if (
+      meta.required &&
+      (fields[meta.fieldId] === undefined || fields[meta.fieldId] === null || fields[meta.fieldId] === '')
+    ) {
+      errors[meta.fieldId] =
+        meta.fieldId === 'summary' ? 'You must specify a summary of the issue.' : `${meta.name} is required.`;
     }
   }
   const known = new Set(type.fields.map((f) => f.fieldId));
   for (const k of Object.keys(fields)) {
-    if (!known.has(k)) errors[k] = `Field '${k}' cannot be set. It is not on the appropriate screen, or unknown.`;
+    if (!known.has(k))
+      errors[k] = `Field '${k}' cannot be set. It is not on the appropriate screen, or unknown.`;
   }
   if (fields['description'] !== undefined && fields['description'] !== null) {
-    if (typeof fields['description'] !== 'object') errors['description'] = 'Operation value must be an Atlassian Document (see the Atlassian Document Format)';
+    if (typeof fields['description'] !== 'object')
+      errors['description'] =
+        'Operation value must be an Atlassian Document (see the Atlassian Document Format)';
     else ctx.checkAdf(fields['description'], `${where}.fields.description`);
   }
-  if (typeof fields['summary'] === 'string' && fields['summary'].length > 255) errors['summary'] = 'Summary must be less than 255 characters.';
+  if (typeof fields['summary'] === 'string' && fields['summary'].length > 255)
+    errors['summary'] = 'Summary must be less than 255 characters.';
   const priority = fields['priority'] as { name?: string; id?: string } | undefined;
-  if (priority && !PRIORITIES.some((p) => p.name === priority.name || p.id === priority.id)) errors['priority'] = 'Specify a valid priority';
+  if (priority && !PRIORITIES.some((p) => p.name === priority.name || p.id === priority.id))
+    errors['priority'] = 'Specify a valid priority';
   const assignee = fields['assignee'] as { accountId?: string } | undefined;
-  if (assignee && !ctx.state.users.some((u) => u.accountId === assignee.accountId)) errors['assignee'] = `User '${assignee.accountId}' does not exist.`;
+  if (assignee && !ctx.state.users.some((u) => u.accountId === assignee.accountId))
+    errors['assignee'] = `User '${assignee.accountId}' does not exist.`;
   const parent = fields['parent'] as { key?: string } | undefined;
-  if (parent && !ctx.state.issues.has(parent.key ?? '')) errors['parent'] = 'Could not find issue by id or key.';
+  if (parent && !ctx.state.issues.has(parent.key ?? ''))
+    errors['parent'] = 'Could not find issue by id or key.';
   const severity = fields['customfield_10030'] as { value?: string } | undefined;
   const sevMeta = type.fields.find((f) => f.fieldId === 'customfield_10030');
   if (severity && sevMeta && !sevMeta.allowedValues!.some((v) => v.value === severity.value)) {
@@ -179,10 +264,15 @@ function createOne(ctx: RouteContext, input: { fields?: Record<string, unknown> 
   if (Object.keys(errors).length) return { ok: false, errors };
   const stored: Record<string, unknown> = { ...fields };
   if (priority) stored['priority'] = PRIORITIES.find((p) => p.name === priority.name || p.id === priority.id);
-  if (assignee) stored['assignee'] = userJson(ctx.state.users.find((u) => u.accountId === assignee.accountId)!, ctx.base);
+  if (assignee)
+    stored['assignee'] = userJson(ctx.state.users.find((u) => u.accountId === assignee.accountId)!, ctx.base);
   if (parent) {
     const p = ctx.state.issues.get(parent.key!)!;
-    stored['parent'] = { id: p.id, key: p.key, fields: { summary: p.fields['summary'], issuetype: p.fields['issuetype'] } };
+    stored['parent'] = {
+      id: p.id,
+      key: p.key,
+      fields: { summary: p.fields['summary'], issuetype: p.fields['issuetype'] },
+    };
   }
   const key = createIssueInState(ctx.state, project.key, stored);
   return { ok: true, key, id: ctx.state.issues.get(key)!.id };
@@ -190,7 +280,11 @@ function createOne(ctx: RouteContext, input: { fields?: Record<string, unknown> 
 
 function userQuery(state: State, query: string | null) {
   const q = (query ?? '').toLowerCase();
-  return state.users.filter((u) => u.active && (!q || u.displayName.toLowerCase().includes(q) || u.emailAddress.toLowerCase().startsWith(q)));
+  return state.users.filter(
+    (u) =>
+      u.active &&
+      (!q || u.displayName.toLowerCase().includes(q) || u.emailAddress.toLowerCase().startsWith(q)),
+  );
 }
 
 /** Handles one platform route; false when the fake does not implement it. */
@@ -203,25 +297,61 @@ export async function handlePlatform(route: string, ctx: RouteContext): Promise<
       sendJson(res, 200, userJson(state.me, base));
       return true;
     case 'GET /rest/api/3/serverInfo':
-      sendJson(res, 200, { baseUrl: base, version: '1001.0.0-SNAPSHOT', deploymentType: 'Cloud', serverTitle: 'Jira' });
+      sendJson(res, 200, {
+        baseUrl: base,
+        version: '1001.0.0-SNAPSHOT',
+        deploymentType: 'Cloud',
+        serverTitle: 'Jira',
+      });
       return true;
     case 'GET /rest/api/3/project/search': {
       const keys = list(q.get('keys'));
       const visible = state.projects.filter((p) => !p.forbidden && (!keys || keys.includes(p.key)));
-      const pg = page(visible.map((p) => ({ id: p.id, key: p.key, name: p.name, self: `${base}/rest/api/3/project/${p.id}`, projectTypeKey: 'software', style: 'classic' })), q);
+      const pg = page(
+        visible.map((p) => ({
+          id: p.id,
+          key: p.key,
+          name: p.name,
+          self: `${base}/rest/api/3/project/${p.id}`,
+          projectTypeKey: 'software',
+          style: 'classic',
+        })),
+        q,
+      );
       sendJson(res, 200, { self: `${base}${req.path}`, ...pg });
       return true;
     }
     case 'GET /rest/api/3/project/{projectIdOrKey}': {
       const p = findProject(ctx, ctx.params['projectIdOrKey']!);
-      if (p) sendJson(res, 200, { id: p.id, key: p.key, name: p.name, issueTypes: p.issueTypes.map(({ fields: _f, ...t }) => t) });
+      if (p)
+        sendJson(res, 200, {
+          id: p.id,
+          key: p.key,
+          name: p.name,
+          issueTypes: p.issueTypes.map((t) => ({ id: t.id, name: t.name, subtask: t.subtask })),
+        });
       return true;
     }
     case 'GET /rest/api/3/issue/createmeta/{projectIdOrKey}/issuetypes': {
       const p = findProject(ctx, ctx.params['projectIdOrKey']!);
       if (p) {
-        const pg = page(p.issueTypes.map((t) => ({ id: t.id, name: t.name, description: `A ${t.name.toLowerCase()}`, subtask: t.subtask, hierarchyLevel: t.hierarchyLevel, self: `${base}/rest/api/3/issuetype/${t.id}` })), q);
-        sendJson(res, 200, { issueTypes: pg.values, maxResults: pg.maxResults, startAt: pg.startAt, total: pg.total });
+        const pg = page(
+          p.issueTypes.map((t) => ({
+            id: t.id,
+            name: t.name,
+            description: `A ${t.name.toLowerCase()}`,
+            subtask: t.subtask,
+            hierarchyLevel: t.hierarchyLevel,
+            self: `${base}/rest/api/3/issuetype/${t.id}`,
+          })),
+          q,
+        );
+        sendJson(res, 200, {
+          issueTypes: pg.values,
+          maxResults: pg.maxResults,
+          startAt: pg.startAt,
+          total: pg.total,
+        });
       }
       return true;
     }
@@ -233,18 +363,48 @@ export async function handlePlatform(route: string, ctx: RouteContext): Promise<
         jiraError(res, 404, ['The issue type could not be found.']);
         return true;
       }
-      const pg = page(t.fields.map((f) => ({ ...f, key: f.fieldId, hasDefaultValue: false, operations: ['set'] })), q);
-      sendJson(res, 200, { fields: pg.values, results: pg.values, maxResults: pg.maxResults, startAt: pg.startAt, total: pg.total });
+      const pg = page(
+        t.fields.map((f) => ({ ...f, key: f.fieldId, hasDefaultValue: false, operations: ['set'] })),
+        q,
+      );
+      sendJson(res, 200, {
+        fields: pg.values,
+        results: pg.values,
+        maxResults: pg.maxResults,
+        startAt: pg.startAt,
+        total: pg.total,
+      });
       return true;
     }
     case 'GET /rest/api/3/field':
-      sendJson(res, 200, FIELDS.map((f) => ({ ...f, navigable: true, searchable: true, orderable: true, clauseNames: [f.custom ? `cf[${f.id.split('_')[1]}]` : f.id, f.name] })));
+      sendJson(
+        res,
+        200,
+        FIELDS.map((f) => ({
+          ...f,
+          navigable: true,
+          searchable: true,
+          orderable: true,
+          clauseNames: [f.custom ? `cf[${f.id.split('_')[1]}]` : f.id, f.name],
+        })),
+      );
       return true;
     case 'GET /rest/api/3/issueLinkType':
-      sendJson(res, 200, { issueLinkTypes: state.linkTypes.map((t) => ({ ...t, self: `${base}/rest/api/3/issueLinkType/${t.id}` })) });
+      sendJson(res, 200, {
+        issueLinkTypes: state.linkTypes.map((t) => ({
+          ...t,
+          self: `${base}/rest/api/3/issueLinkType/${t.id}`,
+        })),
+      });
       return true;
     case 'GET /rest/api/3/user/search':
-      sendJson(res, 200, userQuery(state, q.get('query')).slice(0, Number(q.get('maxResults') ?? 50)).map((u) => userJson(u, base)));
+      sendJson(
+        res,
+        200,
+        userQuery(state, q.get('query'))
+          .slice(0, Number(q.get('maxResults') ?? 50))
+          .map((u) => userJson(u, base)),
+      );
       return true;
     case 'GET /rest/api/3/user/assignable/search': {
       const project = q.get('project');
@@ -254,17 +414,41 @@ export async function handlePlatform(route: string, ctx: RouteContext): Promise<
         return true;
       }
       if (project && !findProject(ctx, project)) return true;
-      sendJson(res, 200, userQuery(state, q.get('query')).slice(0, Number(q.get('maxResults') ?? 50)).map((u) => userJson(u, base)));
+      sendJson(
+        res,
+        200,
+        userQuery(state, q.get('query'))
+          .slice(0, Number(q.get('maxResults') ?? 50))
+          .map((u) => userJson(u, base)),
+      );
       return true;
     }
     case 'GET /rest/api/3/project/{projectIdOrKey}/version': {
       const p = findProject(ctx, ctx.params['projectIdOrKey']!);
-      if (p) sendJson(res, 200, { self: `${base}${req.path}`, ...page(p.versions.map((v) => ({ ...v, projectId: Number(p.id), self: `${base}/rest/api/3/version/${v.id}` })), q) });
+      if (p)
+        sendJson(res, 200, {
+          self: `${base}${req.path}`,
+          ...page(
+            p.versions.map((v) => ({
+              ...v,
+              projectId: Number(p.id),
+              self: `${base}/rest/api/3/version/${v.id}`,
+            })),
+            q,
+          ),
+        });
       return true;
     }
     case 'GET /rest/api/3/project/{projectIdOrKey}/component': {
       const p = findProject(ctx, ctx.params['projectIdOrKey']!);
-      if (p) sendJson(res, 200, { self: `${base}${req.path}`, ...page(p.components.map((c) => ({ ...c, project: p.key, self: `${base}/rest/api/3/component/${c.id}` })), q) });
+      if (p)
+        sendJson(res, 200, {
+          self: `${base}${req.path}`,
+          ...page(
+            p.components.map((c) => ({ ...c, project: p.key, self: `${base}/rest/api/3/component/${c.id}` })),
+            q,
+          ),
+        });
       return true;
     }
     case 'POST /rest/api/3/search/jql': {
@@ -280,11 +464,18 @@ export async function handlePlatform(route: string, ctx: RouteContext): Promise<
         throw error;
       }
       if (!/\S/.test(jql.replace(/order\s+by.*$/is, ''))) {
-        jiraError(res, 400, ['Unbounded JQL queries are not allowed here. Please add a search restriction to your query.']);
+        jiraError(res, 400, [
+          'Unbounded JQL queries are not allowed here. Please add a search restriction to your query.',
+        ]);
         return true;
       }
-      const ctxJ = { currentAccountId: state.me.accountId, openSprintIds: state.sprints.filter((s) => s.state !== 'closed').map((s) => s.id) };
-      const visible = [...state.issues.values()].filter((i) => !state.projects.find((p) => p.key === (i.fields['project'] as { key: string }).key)?.forbidden);
+      const ctxJ = {
+        currentAccountId: state.me.accountId,
+        openSprintIds: state.sprints.filter((s) => s.state !== 'closed').map((s) => s.id),
+      };
+      const visible = [...state.issues.values()].filter(
+        (i) => !state.projects.find((p) => p.key === (i.fields['project'] as { key: string }).key)?.forbidden,
+      );
       let hits = visible.filter((i) => compiled.where(toJqlIssue(state, i), ctxJ));
       const order = compiled.orderBy[0] ?? { field: 'created', desc: true };
       hits = hits.sort((a, b) => {
@@ -307,7 +498,10 @@ export async function handlePlatform(route: string, ctx: RouteContext): Promise<
       const slice = hits.slice(start, start + max);
       const fields = body?.['fields'] as string[] | undefined;
       const expand = list((body?.['expand'] as string | undefined) ?? null) ?? [];
-      const out: Record<string, unknown> = { issues: slice.map((i) => issueJson(state, i, base, fields ?? ['id'], expand)), isLast: start + max >= hits.length };
+      const out: Record<string, unknown> = {
+        issues: slice.map((i) => issueJson(state, i, base, fields ?? ['id'], expand)),
+        isLast: start + max >= hits.length,
+      };
       if (start + max < hits.length) out['nextPageToken'] = `tok-${start + max}`;
       sendJson(res, 200, out);
       return true;
@@ -316,7 +510,9 @@ export async function handlePlatform(route: string, ctx: RouteContext): Promise<
       try {
         const compiled = compileJql(String(body?.['jql'] ?? ''));
         const ctxJ = { currentAccountId: state.me.accountId, openSprintIds: [] };
-        sendJson(res, 200, { count: [...state.issues.values()].filter((i) => compiled.where(toJqlIssue(state, i), ctxJ)).length });
+        sendJson(res, 200, {
+          count: [...state.issues.values()].filter((i) => compiled.where(toJqlIssue(state, i), ctxJ)).length,
+        });
       } catch (error) {
         if (!(error instanceof JqlError)) throw error;
         jiraError(res, 400, [error.message]);
@@ -325,7 +521,8 @@ export async function handlePlatform(route: string, ctx: RouteContext): Promise<
     }
     case 'GET /rest/api/3/issue/{issueIdOrKey}': {
       const issue = findIssue(ctx);
-      if (issue) sendJson(res, 200, issueJson(state, issue, base, list(q.get('fields')), list(q.get('expand'))));
+      if (issue)
+        sendJson(res, 200, issueJson(state, issue, base, list(q.get('fields')), list(q.get('expand'))));
       return true;
     }
     case 'POST /rest/api/3/issue': {
@@ -345,7 +542,12 @@ export async function handlePlatform(route: string, ctx: RouteContext): Promise<
       updates.forEach((u, i) => {
         const r = createOne(ctx, u, `body.issueUpdates[${i}]`);
         if (r.ok) issues.push({ id: r.id, key: r.key, self: `${base}/rest/api/3/issue/${r.id}` });
-        else errors.push({ status: 400, elementErrors: { errorMessages: r.messages ?? [], errors: r.errors ?? {} }, failedElementNumber: i });
+        else
+          errors.push({
+            status: 400,
+            elementErrors: { errorMessages: r.messages ?? [], errors: r.errors ?? {} },
+            failedElementNumber: i,
+          });
       });
       sendJson(res, 201, { issues, errors });
       return true;
@@ -355,12 +557,25 @@ export async function handlePlatform(route: string, ctx: RouteContext): Promise<
       if (!issue) return true;
       const fields = (body?.['fields'] ?? {}) as Record<string, unknown>;
       const errors: Record<string, string> = {};
-      const editable = new Set(['summary', 'description', 'priority', 'labels', 'assignee', 'parent', 'customfield_10016', 'customfield_10030', 'components']);
+      const editable = new Set([
+        'summary',
+        'description',
+        'priority',
+        'labels',
+        'assignee',
+        'parent',
+        'customfield_10016',
+        'customfield_10030',
+        'components',
+      ]);
       for (const [k, v] of Object.entries(fields)) {
-        if (!editable.has(k)) errors[k] = `Field '${k}' cannot be set. It is not on the appropriate screen, or unknown.`;
-        if (k === 'description' && v !== null && typeof v !== 'object') errors[k] = 'Operation value must be an Atlassian Document (see the Atlassian Document Format)';
+        if (!editable.has(k))
+          errors[k] = `Field '${k}' cannot be set. It is not on the appropriate screen, or unknown.`;
+        if (k === 'description' && v !== null && typeof v !== 'object')
+          errors[k] = 'Operation value must be an Atlassian Document (see the Atlassian Document Format)';
         if (k === 'description' && v && typeof v === 'object') ctx.checkAdf(v, 'body.fields.description');
-        if (k === 'parent' && !state.issues.has(String((v as { key?: string }).key ?? ''))) errors[k] = 'Could not find issue by id or key.';
+        if (k === 'parent' && !state.issues.has(String((v as { key?: string }).key ?? '')))
+          errors[k] = 'Could not find issue by id or key.';
       }
       if (Object.keys(errors).length) {
         jiraError(res, 400, [], errors);
@@ -374,7 +589,11 @@ export async function handlePlatform(route: string, ctx: RouteContext): Promise<
           const p = state.issues.get((v as { key: string }).key)!;
           value = { id: p.id, key: p.key, fields: { summary: p.fields['summary'] } };
         }
-        items.push({ field: k, fromString: typeof issue.fields[k] === 'string' ? (issue.fields[k] as string) : null, toString: typeof v === 'string' ? v : null });
+        items.push({
+          field: k,
+          fromString: typeof issue.fields[k] === 'string' ? (issue.fields[k] as string) : null,
+          toString: typeof v === 'string' ? v : null,
+        });
         issue.fields[k] = value;
       }
       issue.fields['updated'] = now();
@@ -385,7 +604,11 @@ export async function handlePlatform(route: string, ctx: RouteContext): Promise<
     case 'DELETE /rest/api/3/issue/{issueIdOrKey}': {
       const issue = findIssue(ctx);
       if (!issue) return true;
-      const subtasks = [...state.issues.values()].filter((i) => (i.fields['parent'] as { key?: string } | undefined)?.key === issue.key && (i.fields['issuetype'] as { subtask: boolean }).subtask);
+      const subtasks = [...state.issues.values()].filter(
+        (i) =>
+          (i.fields['parent'] as { key?: string } | undefined)?.key === issue.key &&
+          (i.fields['issuetype'] as { subtask: boolean }).subtask,
+      );
       if (subtasks.length && q.get('deleteSubtasks') !== 'true') {
         jiraError(res, 400, ['The issue has subtasks. To delete, you must specify deleteSubtasks=true.']);
         return true;
@@ -397,7 +620,17 @@ export async function handlePlatform(route: string, ctx: RouteContext): Promise<
     }
     case 'GET /rest/api/3/issue/{issueIdOrKey}/transitions': {
       const issue = findIssue(ctx);
-      if (issue) sendJson(res, 200, { expand: 'transitions', transitions: TRANSITIONS.map((t) => ({ ...t, hasScreen: false, isGlobal: true, isInitial: false, isConditional: false })) });
+      if (issue)
+        sendJson(res, 200, {
+          expand: 'transitions',
+          transitions: TRANSITIONS.map((t) => ({
+            ...t,
+            hasScreen: false,
+            isGlobal: true,
+            isInitial: false,
+            isConditional: false,
+          })),
+        });
       return true;
     }
     case 'POST /rest/api/3/issue/{issueIdOrKey}/transitions': {
@@ -405,17 +638,33 @@ export async function handlePlatform(route: string, ctx: RouteContext): Promise<
       if (!issue) return true;
       const t = TRANSITIONS.find((x) => x.id === (body?.['transition'] as { id?: string } | undefined)?.id);
       if (!t) {
-        jiraError(res, 400, ["Transition id '" + String((body?.['transition'] as { id?: string })?.id) + "' is not valid for this issue."]);
+        jiraError(res, 400, [
+          "Transition id '" +
+            String((body?.['transition'] as { id?: string })?.id) +
+            "' is not valid for this issue.",
+        ]);
         return true;
       }
-      const comment = (body?.['update'] as { comment?: { add?: { body?: unknown } }[] } | undefined)?.comment?.[0]?.add?.body;
+      const comment = (body?.['update'] as { comment?: { add?: { body?: unknown } }[] } | undefined)
+        ?.comment?.[0]?.add?.body;
       if (comment !== undefined) {
         ctx.checkAdf(comment, 'body.update.comment[0].add.body');
-        issue.comments.push({ id: String(state.nextId++), author: state.me, body: comment, created: now(), updated: now() });
+        issue.comments.push({
+          id: String(state.nextId++),
+          author: state.me,
+          body: comment,
+          created: now(),
+          updated: now(),
+        });
       }
       const from = (issue.fields['status'] as { name: string }).name;
       issue.fields['status'] = t.to;
-      issue.changelog.push({ id: String(state.nextId++), author: state.me, created: now(), items: [{ field: 'status', fromString: from, toString: t.to.name }] });
+      issue.changelog.push({
+        id: String(state.nextId++),
+        author: state.me,
+        created: now(),
+        items: [{ field: 'status', fromString: from, toString: t.to.name }],
+      });
       res.writeHead(204).end();
       return true;
     }
@@ -425,7 +674,12 @@ export async function handlePlatform(route: string, ctx: RouteContext): Promise<
       const all = issue.comments.map((c) => commentJson(c, base));
       if (q.get('orderBy') === '-created') all.reverse();
       const pg = page(all, q, 5000);
-      sendJson(res, 200, { comments: pg.values, startAt: pg.startAt, maxResults: pg.maxResults, total: pg.total });
+      sendJson(res, 200, {
+        comments: pg.values,
+        startAt: pg.startAt,
+        maxResults: pg.maxResults,
+        total: pg.total,
+      });
       return true;
     }
     case 'POST /rest/api/3/issue/{issueIdOrKey}/comment': {
@@ -436,7 +690,13 @@ export async function handlePlatform(route: string, ctx: RouteContext): Promise<
         return true;
       }
       ctx.checkAdf(body['body'], 'body.body');
-      const c = { id: String(state.nextId++), author: state.me, body: body['body'], created: now(), updated: now() };
+      const c = {
+        id: String(state.nextId++),
+        author: state.me,
+        body: body['body'],
+        created: now(),
+        updated: now(),
+      };
       issue.comments.push(c);
       sendJson(res, 201, commentJson(c, base));
       return true;
@@ -463,9 +723,15 @@ export async function handlePlatform(route: string, ctx: RouteContext): Promise<
       return true;
     }
     case 'POST /rest/api/3/issueLink': {
-      const type = state.linkTypes.find((t) => t.name === (body?.['type'] as { name?: string })?.name || t.id === (body?.['type'] as { id?: string })?.id);
+      const type = state.linkTypes.find(
+        (t) =>
+          t.name === (body?.['type'] as { name?: string })?.name ||
+          t.id === (body?.['type'] as { id?: string })?.id,
+      );
       if (!type) {
-        jiraError(res, 404, [`No issue link type with name '${String((body?.['type'] as { name?: string })?.name)}' found.`]);
+        jiraError(res, 404, [
+          `No issue link type with name '${String((body?.['type'] as { name?: string })?.name)}' found.`,
+        ]);
         return true;
       }
       const inward = (body?.['inwardIssue'] as { key?: string })?.key ?? '';
@@ -523,8 +789,22 @@ export async function handlePlatform(route: string, ctx: RouteContext): Promise<
     case 'GET /rest/api/3/issue/{issueIdOrKey}/worklog': {
       const issue = findIssue(ctx);
       if (!issue) return true;
-      const pg = page(issue.worklogs.map((w) => ({ ...w, author: userJson(w.author, base), issueId: issue.id, timeSpent: `${Math.round(w.timeSpentSeconds / 60)}m` })), q, 5000);
-      sendJson(res, 200, { worklogs: pg.values, startAt: pg.startAt, maxResults: pg.maxResults, total: pg.total });
+      const pg = page(
+        issue.worklogs.map((w) => ({
+          ...w,
+          author: userJson(w.author, base),
+          issueId: issue.id,
+          timeSpent: `${Math.round(w.timeSpentSeconds / 60)}m`,
+        })),
+        q,
+        5000,
+      );
+      sendJson(res, 200, {
+        worklogs: pg.values,
+        startAt: pg.startAt,
+        maxResults: pg.maxResults,
+        total: pg.total,
+      });
       return true;
     }
     case 'POST /rest/api/3/issue/{issueIdOrKey}/worklog': {
@@ -536,7 +816,14 @@ export async function handlePlatform(route: string, ctx: RouteContext): Promise<
         return true;
       }
       if (body?.['comment'] !== undefined) ctx.checkAdf(body['comment'], 'body.comment');
-      const w = { id: String(state.nextId++), author: state.me, comment: body?.['comment'], started: String(body?.['started'] ?? now()), timeSpentSeconds: seconds, created: now() };
+      const w = {
+        id: String(state.nextId++),
+        author: state.me,
+        comment: body?.['comment'],
+        started: String(body?.['started'] ?? now()),
+        timeSpentSeconds: seconds,
+        created: now(),
+      };
       issue.worklogs.push(w);
       sendJson(res, 201, { ...w, author: userJson(w.author, base), issueId: issue.id });
       return true;
@@ -561,7 +848,15 @@ export async function handlePlatform(route: string, ctx: RouteContext): Promise<
         const content = Buffer.from(rest.join('\r\n\r\n').replace(/\r\n$/, ''), 'utf8');
         const filename = /filename="([^"]*)"/.exec(head ?? '')?.[1] ?? 'file';
         const mimeType = /content-type:\s*([^\r\n]+)/i.exec(head ?? '')?.[1] ?? 'application/octet-stream';
-        const a = { id: String(state.nextId++), filename, mimeType, size: content.length, content, created: now(), author: state.me };
+        const a = {
+          id: String(state.nextId++),
+          filename,
+          mimeType,
+          size: content.length,
+          content,
+          created: now(),
+          author: state.me,
+        };
         issue.attachments.push(a);
         return attachmentJson(a, base);
       });
@@ -584,7 +879,15 @@ export async function handlePlatform(route: string, ctx: RouteContext): Promise<
     }
     case 'GET /rest/api/3/issue/{issueIdOrKey}/remotelink': {
       const issue = findIssue(ctx);
-      if (issue) sendJson(res, 200, issue.remoteLinks.map((l) => ({ ...l, self: `${base}/rest/api/3/issue/${issue.key}/remotelink/${l.id}` })));
+      if (issue)
+        sendJson(
+          res,
+          200,
+          issue.remoteLinks.map((l) => ({
+            ...l,
+            self: `${base}/rest/api/3/issue/${issue.key}/remotelink/${l.id}`,
+          })),
+        );
       return true;
     }
     case 'POST /rest/api/3/issue/{issueIdOrKey}/remotelink': {
@@ -599,17 +902,33 @@ export async function handlePlatform(route: string, ctx: RouteContext): Promise<
       const existing = globalId ? issue.remoteLinks.find((l) => l.globalId === globalId) : undefined;
       if (existing) {
         existing.object = object;
-        sendJson(res, 200, { id: existing.id, self: `${base}/rest/api/3/issue/${issue.key}/remotelink/${existing.id}` });
+        sendJson(res, 200, {
+          id: existing.id,
+          self: `${base}/rest/api/3/issue/${issue.key}/remotelink/${existing.id}`,
+        });
       } else {
         const id = state.nextId++;
-        issue.remoteLinks.push({ id, object, ...(globalId ? { globalId } : {}), ...(body?.['relationship'] ? { relationship: String(body['relationship']) } : {}) });
+        issue.remoteLinks.push({
+          id,
+          object,
+          ...(globalId ? { globalId } : {}),
+          ...(body?.['relationship'] ? { relationship: String(body['relationship']) } : {}),
+        });
         sendJson(res, 201, { id, self: `${base}/rest/api/3/issue/${issue.key}/remotelink/${id}` });
       }
       return true;
     }
     case 'GET /rest/api/3/issue/{issueIdOrKey}/changelog': {
       const issue = findIssue(ctx);
-      if (issue) sendJson(res, 200, { self: `${base}${req.path}`, ...page(issue.changelog.map((h) => ({ ...h, author: userJson(h.author, base) })), q, 100) });
+      if (issue)
+        sendJson(res, 200, {
+          self: `${base}${req.path}`,
+          ...page(
+            issue.changelog.map((h) => ({ ...h, author: userJson(h.author, base) })),
+            q,
+            100,
+          ),
+        });
       return true;
     }
     case 'GET /rest/api/3/priority':

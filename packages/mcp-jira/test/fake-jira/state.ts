@@ -64,7 +64,12 @@ export interface Issue {
   watchers: string[];
   attachments: Attachment[];
   remoteLinks: { id: number; globalId?: string; object: Record<string, unknown>; relationship?: string }[];
-  changelog: { id: string; author: User; created: string; items: { field: string; fromString: string | null; toString: string | null }[] }[];
+  changelog: {
+    id: string;
+    author: User;
+    created: string;
+    items: { field: string; fromString: string | null; toString: string | null }[];
+  }[];
 }
 export interface Board {
   id: number;
@@ -94,7 +99,11 @@ export interface Link {
 
 export const STATUSES = {
   todo: { id: '10000', name: 'To Do', statusCategory: { id: 2, key: 'new', name: 'To Do' } },
-  progress: { id: '3', name: 'In Progress', statusCategory: { id: 4, key: 'indeterminate', name: 'In Progress' } },
+  progress: {
+    id: '3',
+    name: 'In Progress',
+    statusCategory: { id: 4, key: 'indeterminate', name: 'In Progress' },
+  },
   done: { id: '10001', name: 'Done', statusCategory: { id: 3, key: 'done', name: 'Done' } },
 };
 export const TRANSITIONS = [
@@ -102,29 +111,114 @@ export const TRANSITIONS = [
   { id: '21', name: 'In Progress', to: STATUSES.progress },
   { id: '31', name: 'Done', to: STATUSES.done },
 ];
-export const PRIORITIES = ['Highest', 'High', 'Medium', 'Low', 'Lowest'].map((name, i) => ({ id: String(i + 1), name }));
+export const PRIORITIES = ['Highest', 'High', 'Medium', 'Low', 'Lowest'].map((name, i) => ({
+  id: String(i + 1),
+  name,
+}));
 
 export const FIELDS = [
-  { id: 'summary', key: 'summary', name: 'Summary', custom: false, schema: { type: 'string', system: 'summary' } },
-  { id: 'description', key: 'description', name: 'Description', custom: false, schema: { type: 'string', system: 'description' } },
-  { id: 'issuetype', key: 'issuetype', name: 'Issue Type', custom: false, schema: { type: 'issuetype', system: 'issuetype' } },
-  { id: 'project', key: 'project', name: 'Project', custom: false, schema: { type: 'project', system: 'project' } },
-  { id: 'priority', key: 'priority', name: 'Priority', custom: false, schema: { type: 'priority', system: 'priority' } },
-  { id: 'labels', key: 'labels', name: 'Labels', custom: false, schema: { type: 'array', items: 'string', system: 'labels' } },
-  { id: 'assignee', key: 'assignee', name: 'Assignee', custom: false, schema: { type: 'user', system: 'assignee' } },
-  { id: 'parent', key: 'parent', name: 'Parent', custom: false, schema: { type: 'issuelink', system: 'parent' } },
-  { id: 'components', key: 'components', name: 'Components', custom: false, schema: { type: 'array', items: 'component', system: 'components' } },
-  { id: 'customfield_10016', key: 'customfield_10016', name: 'Story Points', custom: true, schema: { type: 'number', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:float' } },
-  { id: 'customfield_10020', key: 'customfield_10020', name: 'Sprint', custom: true, schema: { type: 'array', items: 'json', custom: 'com.pyxis.greenhopper.jira:gh-sprint' } },
-  { id: 'customfield_10030', key: 'customfield_10030', name: 'Severity', custom: true, schema: { type: 'option', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:select' } },
+  {
+    id: 'summary',
+    key: 'summary',
+    name: 'Summary',
+    custom: false,
+    schema: { type: 'string', system: 'summary' },
+  },
+  {
+    id: 'description',
+    key: 'description',
+    name: 'Description',
+    custom: false,
+    schema: { type: 'string', system: 'description' },
+  },
+  {
+    id: 'issuetype',
+    key: 'issuetype',
+    name: 'Issue Type',
+    custom: false,
+    schema: { type: 'issuetype', system: 'issuetype' },
+  },
+  {
+    id: 'project',
+    key: 'project',
+    name: 'Project',
+    custom: false,
+    schema: { type: 'project', system: 'project' },
+  },
+  {
+    id: 'priority',
+    key: 'priority',
+    name: 'Priority',
+    custom: false,
+    schema: { type: 'priority', system: 'priority' },
+  },
+  {
+    id: 'labels',
+    key: 'labels',
+    name: 'Labels',
+    custom: false,
+    schema: { type: 'array', items: 'string', system: 'labels' },
+  },
+  {
+    id: 'assignee',
+    key: 'assignee',
+    name: 'Assignee',
+    custom: false,
+    schema: { type: 'user', system: 'assignee' },
+  },
+  {
+    id: 'parent',
+    key: 'parent',
+    name: 'Parent',
+    custom: false,
+    schema: { type: 'issuelink', system: 'parent' },
+  },
+  {
+    id: 'components',
+    key: 'components',
+    name: 'Components',
+    custom: false,
+    schema: { type: 'array', items: 'component', system: 'components' },
+  },
+  {
+    id: 'customfield_10016',
+    key: 'customfield_10016',
+    name: 'Story Points',
+    custom: true,
+    schema: { type: 'number', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:float' },
+  },
+  {
+    id: 'customfield_10020',
+    key: 'customfield_10020',
+    name: 'Sprint',
+    custom: true,
+    schema: { type: 'array', items: 'json', custom: 'com.pyxis.greenhopper.jira:gh-sprint' },
+  },
+  {
+    id: 'customfield_10030',
+    key: 'customfield_10030',
+    name: 'Severity',
+    custom: true,
+    schema: { type: 'option', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:select' },
+  },
 ];
 
 function baseFields(required: Partial<Record<string, boolean>> = {}): FieldMeta[] {
   return [
     { fieldId: 'summary', name: 'Summary', required: true, schema: { type: 'string', system: 'summary' } },
-    { fieldId: 'issuetype', name: 'Issue Type', required: true, schema: { type: 'issuetype', system: 'issuetype' } },
+    {
+      fieldId: 'issuetype',
+      name: 'Issue Type',
+      required: true,
+      schema: { type: 'issuetype', system: 'issuetype' },
+    },
     { fieldId: 'project', name: 'Project', required: true, schema: { type: 'project', system: 'project' } },
-    { fieldId: 'description', name: 'Description', required: false, schema: { type: 'string', system: 'description' } },
+    {
+      fieldId: 'description',
+      name: 'Description',
+      required: false,
+      schema: { type: 'string', system: 'description' },
+    },
     {
       fieldId: 'priority',
       name: 'Priority',
@@ -132,10 +226,20 @@ function baseFields(required: Partial<Record<string, boolean>> = {}): FieldMeta[
       schema: { type: 'priority', system: 'priority' },
       allowedValues: PRIORITIES,
     },
-    { fieldId: 'labels', name: 'Labels', required: false, schema: { type: 'array', items: 'string', system: 'labels' } },
+    {
+      fieldId: 'labels',
+      name: 'Labels',
+      required: false,
+      schema: { type: 'array', items: 'string', system: 'labels' },
+    },
     { fieldId: 'assignee', name: 'Assignee', required: false, schema: { type: 'user', system: 'assignee' } },
     { fieldId: 'parent', name: 'Parent', required: false, schema: { type: 'issuelink', system: 'parent' } },
-    { fieldId: 'customfield_10016', name: 'Story Points', required: false, schema: { type: 'number', custom: 'float' } },
+    {
+      fieldId: 'customfield_10016',
+      name: 'Story Points',
+      required: false,
+      schema: { type: 'number', custom: 'float' },
+    },
   ];
 }
 
@@ -184,12 +288,32 @@ export interface State {
 
 /** A fresh copy of the seed: projects ENG (scrum, one active sprint), OPS (kanban), WEB, SEC (403). */
 export function seed(email: string): State {
-  const me: User = { accountId: '5b10a2844c20165700ede21g', displayName: 'Alice Admin', emailAddress: email, active: true };
+  const me: User = {
+    accountId: '5b10a2844c20165700ede21g',
+    displayName: 'Alice Admin',
+    emailAddress: email,
+    active: true,
+  };
   const users: User[] = [
     me,
-    { accountId: '5b10ac8d82e05b22cc7d4ef5', displayName: 'Bob Builder', emailAddress: 'bob@example.com', active: true },
-    { accountId: '712020:bd1e7e0d-2b1c-4d5e-8f3a-3c6b1a2d9e77', displayName: 'Bob Marley', emailAddress: 'marley@example.com', active: true },
-    { accountId: '557058:f58131cb-b67d-43c7-b30d-6b58d40bd077', displayName: 'Carol Chen', emailAddress: 'carol@example.com', active: true },
+    {
+      accountId: '5b10ac8d82e05b22cc7d4ef5',
+      displayName: 'Bob Builder',
+      emailAddress: 'bob@example.com',
+      active: true,
+    },
+    {
+      accountId: '712020:bd1e7e0d-2b1c-4d5e-8f3a-3c6b1a2d9e77',
+      displayName: 'Bob Marley',
+      emailAddress: 'marley@example.com',
+      active: true,
+    },
+    {
+      accountId: '557058:f58131cb-b67d-43c7-b30d-6b58d40bd077',
+      displayName: 'Carol Chen',
+      emailAddress: 'carol@example.com',
+      active: true,
+    },
   ];
   const project = (id: string, key: string, name: string, extra: Partial<Project> = {}): Project => ({
     id,
