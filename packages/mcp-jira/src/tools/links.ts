@@ -93,11 +93,7 @@ export const addRemoteLink = tool({
     summary: z.string().max(1000).optional().describe('A line shown under the title'),
     relationship: z.string().max(100).optional().describe('e.g. "implemented in", "mentioned in"'),
   }),
-  output: z.object({
-    success: z.literal(true),
-    id: z.number().int(),
-    updated: z.boolean().describe('True when an existing link with this URL was updated'),
-  }),
+  output: z.object({ success: z.literal(true), id: z.number().int() }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler({ issue_key, url, title, summary, relationship }, ctx) {
     ctx.deps.filter.assertIssue(issue_key);
@@ -111,7 +107,7 @@ export const addRemoteLink = tool({
         object: { url, title, ...(summary ? { summary } : {}) },
       }),
     );
-    return { success: true as const, id: Number(r.id), updated: false };
+    return { success: true as const, id: Number(r.id) };
   },
 });
 

@@ -1,4 +1,4 @@
-import { ToolError, decodeCursor, encodeCursor, pageInfoShape, z } from '@org/mcp-core';
+import { decodeCursor, encodeCursor, pageInfoShape, z } from '@org/mcp-core';
 import { jiraCall } from '../deps.js';
 import { numericId, projectKeyField, seg } from '../jira/keys.js';
 import { tool } from './tool.js';
@@ -273,7 +273,6 @@ export const getProjectComponents = tool({
         maxResults: limit,
       }),
     );
-    if (!page) throw new ToolError('http_error', 'Jira: empty answer for components');
     return {
       components: (page.values ?? []).map((c) => ({
         id: String(c.id),
