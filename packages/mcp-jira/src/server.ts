@@ -1,11 +1,11 @@
-import { defineServer, readPackageInfo } from '@org/mcp-core';
+import { defineServer, readPackageInfo, type ServerDefinition } from '@org/mcp-core';
 import { ConfigSchema, type Config } from './config.js';
 import { createDeps, type Deps } from './deps.js';
 import { toToolError } from './jira/errors.js';
 import { TOOLSETS } from './toolsets.js';
 import { tools } from './tools/index.js';
 
-function instructions(_deps: Deps, config: Config): string {
+function instructions(_deps: unknown, config: Config): string {
   return [
     `Jira Cloud at ${config.JIRA_BASE_URL}.`,
     'Descriptions and comments are Markdown in and out.',
@@ -22,12 +22,12 @@ function instructions(_deps: Deps, config: Config): string {
 }
 
 /** The Jira server: what its bin runs and its tests build. */
-export const server = defineServer({
+export const server: ServerDefinition<typeof ConfigSchema, Deps> = defineServer({
   ...readPackageInfo(import.meta.url),
   configSchema: ConfigSchema,
   toolsets: TOOLSETS,
   tools,
-  createDeps: (config, logger) => createDeps(config, logger),
+  createDeps,
   mapError: toToolError,
   instructions,
   // An attachment may carry up to 10 MB as base64.

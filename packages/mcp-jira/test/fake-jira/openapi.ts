@@ -38,6 +38,7 @@ function specDir(): string {
 
 const FILES = ['jira-platform-v3.openapi.json', 'jira-software-agile.openapi.json'];
 let cache: { operations: Operation[]; ajv: Ajv } | undefined;
+const paramValidators = new Map<string, ValidateFunction>();
 
 /** OpenAPI 3.0 `nullable` as JSON Schema: a null type beside the declared one. */
 function fixNullable(node: unknown): void {
@@ -177,7 +178,9 @@ export function checkRequest(req: RecordedRequest): string | undefined {
     if (c.value === undefined || !p.schema) return undefined;
     const schema = { ...p.schema };
     delete schema['default'];
-    const validate = ajv.compile(schema);
+    const key = JSON.stringify(schema);
+    let validate = paramValidators.get(key);
+    if (!validate) paramValidators.set(key, (validate = ajv.compile(schema)));
     if (!validate(c.value))
       return `${where}: ${p.in} parameter ${p.name}=${raw}: ${ajv.errorsText(validate.errors)}`;
     return undefined;
