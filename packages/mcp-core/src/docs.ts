@@ -1,5 +1,6 @@
 import { CoreConfigSchema, describeConfig } from './config.js';
-import type { ServerDefinition } from './define.js';
+import type { EnvSchema } from './config.js';
+import type { ServerDefinition, ServerDeps } from './define.js';
 
 /** A Markdown table with its columns padded (the layout prettier gives a table). */
 function table(header: string[], rows: string[][]): string {
@@ -26,7 +27,9 @@ const firstSentence = (text: string) => {
  * reads beyond the shared MCP_* ones (default, secret, description) and every tool (toolset,
  * read-only mark, first sentence of its description), grouped by toolset.
  */
-export function readmeTables(definition: ServerDefinition): { env: string; tools: string } {
+export function readmeTables<S extends EnvSchema, D extends ServerDeps>(
+  definition: ServerDefinition<S, D>,
+): { env: string; tools: string } {
   const shared = new Set(Object.keys(CoreConfigSchema.shape));
   const vars = describeConfig(definition.configSchema).filter((v) => !shared.has(v.name));
   const env = table(
@@ -73,7 +76,10 @@ const MARKERS = {
  * `readme` with the text between its table markers replaced by readmeTables(definition). Throws
  * when a marker is missing, so a README cannot silently stop being generated.
  */
-export function syncReadme(readme: string, definition: ServerDefinition): string {
+export function syncReadme<S extends EnvSchema, D extends ServerDeps>(
+  readme: string,
+  definition: ServerDefinition<S, D>,
+): string {
   const tables = readmeTables(definition);
   let text = readme;
   for (const key of ['env', 'tools'] as const) {

@@ -97,7 +97,7 @@ export function secretValues(schema: EnvSchema, config: Record<string, unknown>)
       if (part) values.push(part, decodeURIComponent(part));
     }
   }
-  return values.filter((v) => v.length > 0);
+  return [...new Set(values.filter((v) => v.length > 0))];
 }
 
 /** The tool schemas the bundle step wrote next to the running bundle, if any (see toolSchemas). */
