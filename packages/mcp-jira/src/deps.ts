@@ -1,6 +1,6 @@
 import type { CheckResult, Logger, ServerDeps, ToolContext } from '@org/mcp-core';
 import type { Config } from './config.js';
-import { createJiraClients, type ClientOptions, type JiraClients } from './jira/client.js';
+import { createJiraClients, type ClientOptions, type JiraApis, type JiraClients } from './jira/client.js';
 import { toToolError } from './jira/errors.js';
 import { ProjectsFilter } from './jira/projects-filter.js';
 
@@ -15,8 +15,9 @@ export interface Deps extends ServerDeps {
 }
 
 /** Runs `fn` with the Jira clients under the call's signal and logger. */
-export function jiraCall<T>(ctx: ToolContext<Deps>, fn: (jira: JiraClients) => Promise<T>): Promise<T> {
-  return ctx.deps.jira.withCall({ signal: ctx.signal, logger: ctx.logger }, () => fn(ctx.deps.jira));
+export async function jiraCall<T>(ctx: ToolContext<Deps>, fn: (jira: JiraApis) => Promise<T>): Promise<T> {
+  const apis = await ctx.deps.jira.apis();
+  return ctx.deps.jira.withCall({ signal: ctx.signal, logger: ctx.logger }, () => fn(apis));
 }
 
 const message = (error: unknown) =>
@@ -33,8 +34,9 @@ export function createDeps(config: Config, logger: Logger, options: ClientOption
     filter,
     async check(): Promise<CheckResult[]> {
       const results: CheckResult[] = [];
+      const api = await jira.apis();
       try {
-        const me = await jira.v3.myself.getCurrentUser();
+        const me = await api.v3.myself.getCurrentUser();
         results.push({
           name: 'jira',
           ok: true,
@@ -45,7 +47,7 @@ export function createDeps(config: Config, logger: Logger, options: ClientOption
         return results;
       }
       try {
-        await jira.agile.board.getAllBoards({ maxResults: 1 });
+        await api.agile.board.getAllBoards({ maxResults: 1 });
         results.push({
           name: 'agile',
           ok: true,
@@ -59,7 +61,7 @@ export function createDeps(config: Config, logger: Logger, options: ClientOption
         });
       }
       try {
-        const page = await jira.v3.projects.searchProjects({
+        const page = await api.v3.projects.searchProjects({
           maxResults: 50,
           ...(filter.keys ? { keys: [...filter.keys] } : {}),
         });

@@ -1,15 +1,21 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Logger } from '@org/mcp-core';
-import axios, { type AxiosAdapter, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
-import { AgileClient } from 'jira.js/agile';
-import { Version3Client } from 'jira.js/version3';
+import type { AxiosAdapter, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
+import type { AgileClient } from 'jira.js/agile';
+import type { Version3Client } from 'jira.js/version3';
 import type { Config } from '../config.js';
 import { createPacer, retryDelay, sleep, type RetryPolicy } from './retry.js';
 
-/** The two jira.js clients, sharing one transport (retries, pacing, cancellation, logging). */
-export interface JiraClients {
+/** The two jira.js clients. */
+export interface JiraApis {
   v3: Version3Client;
   agile: AgileClient;
+}
+
+/** The jira.js clients, loaded on first use, sharing one transport (retries, pacing, cancellation, logging). */
+export interface JiraClients {
+  /** The clients; jira.js and axios are imported on the first call, so start-up does not pay for them. */
+  apis(): Promise<JiraApis>;
   /**
    * Runs `fn` with the call's abort signal and logger: every request it makes is cancelled with
    * the signal and logged to that logger. jira.js methods take no signal of their own.
@@ -38,11 +44,11 @@ export interface ClientOptions {
  * headers or bodies).
  */
 function createAdapter(
+  http: AxiosAdapter,
   policy: RetryPolicy,
   scope: AsyncLocalStorage<CallScope>,
   fallback: Logger,
 ): AxiosAdapter {
-  const http = axios.getAdapter('http');
   const pace = createPacer(policy.minIntervalMs);
   return async (config: InternalAxiosRequestConfig): Promise<AxiosResponse> => {
     const call = scope.getStore();
@@ -85,10 +91,19 @@ function createAdapter(
   };
 }
 
-/** Creates the Version3 and Agile clients. No request is made here. */
-export function createJiraClients(config: Config, logger: Logger, options: ClientOptions = {}): JiraClients {
-  const scope = new AsyncLocalStorage<CallScope>();
+async function loadApis(
+  config: Config,
+  logger: Logger,
+  options: ClientOptions,
+  scope: AsyncLocalStorage<CallScope>,
+): Promise<JiraApis> {
+  const [{ default: axios }, { Version3Client }, { AgileClient }] = await Promise.all([
+    import('axios'),
+    import('jira.js/version3'),
+    import('jira.js/agile'),
+  ]);
   const adapter = createAdapter(
+    axios.getAdapter('http'),
     {
       retries: config.JIRA_MAX_RETRIES,
       baseMs: options.retryBaseMs ?? 500,
@@ -110,9 +125,15 @@ export function createJiraClients(config: Config, logger: Logger, options: Clien
       maxRedirects: 0,
     },
   };
+  return { v3: new Version3Client(common), agile: new AgileClient(common) };
+}
+
+/** Creates the Version3 and Agile clients (lazily). No request is made here. */
+export function createJiraClients(config: Config, logger: Logger, options: ClientOptions = {}): JiraClients {
+  const scope = new AsyncLocalStorage<CallScope>();
+  let apis: Promise<JiraApis> | undefined;
   return {
-    v3: new Version3Client(common),
-    agile: new AgileClient(common),
+    apis: () => (apis ??= loadApis(config, logger, options, scope)),
     withCall: (call, fn) => scope.run(call, fn),
   };
 }
