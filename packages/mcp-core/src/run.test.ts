@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -113,9 +113,8 @@ describe('runStdioServer serving over stdio', () => {
     expect(await server.close()).toBe(0);
     expect(server.nonProtocolLines).toEqual([]);
     const stderr = server.stderr();
-    const fileLog = readdirSync(dir)
-      .map((f) => readFileSync(join(dir, f), 'utf8'))
-      .join('');
+    const fileLog = readFileSync(logFile, 'utf8'); // the file named, not a numbered sibling
+    rmSync(dir, { recursive: true, force: true });
     expect(stderr).toContain('calling upstream'); // the log was written...
     expect(fileLog).toContain('calling upstream');
     expect(stderr).not.toContain(TOKEN); // ...without the token anywhere
