@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
@@ -27,7 +27,15 @@ class Counter implements JournalState<Entry> {
   }
 }
 
-const file = () => join(mkdtempSync(join(tmpdir(), 'journal-')), 'j.jsonl');
+const dirs: string[] = [];
+const file = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'journal-'));
+  dirs.push(dir);
+  return join(dir, 'j.jsonl');
+};
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('Journal', () => {
   it('waits for a lock held by another writer, then appends; a free lock is taken at once', async () => {

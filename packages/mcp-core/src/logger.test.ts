@@ -1,21 +1,14 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger, createScrubber, redactSecretKeys } from './logger.js';
+import { makeTempDir, removeTempDirs } from './testing/temp.js';
 
 const TOKEN = 'ghp_abcdefghijklmnopqrstuvwxyz0123456789';
 const PASSWORD = 'hunter2-correct-horse';
 
 describe('createLogger', () => {
-  const dirs: string[] = [];
-  const tempDir = () => {
-    const dir = mkdtempSync(join(tmpdir(), 'core-log-'));
-    dirs.push(dir);
-    return dir;
-  };
-  afterEach(() => {
-    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(removeTempDirs);
+  const tempDir = () => makeTempDir('core-log-');
 
   it('redacts secrets by key, by known value and by shape, on stderr and in the file', async () => {
     const dir = tempDir();

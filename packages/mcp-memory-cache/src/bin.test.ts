@@ -1,7 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   callTool,
@@ -9,7 +6,11 @@ import {
   startRedis,
   type RedisInstance,
   type SpawnedServer,
+  makeTempDir,
+  removeTempDirs,
 } from '@org/mcp-core/testing';
+
+afterAll(removeTempDirs);
 
 const bin = fileURLToPath(new URL('../dist/bundle/bin.js', import.meta.url));
 const spawn = (env: Record<string, string>): Promise<SpawnedServer> =>
@@ -38,7 +39,7 @@ describe('the built bin over stdio', () => {
   });
 
   it('the file backend keeps values and TTLs across a restart', async () => {
-    const env = { CACHE_DATA_DIR: mkdtempSync(join(tmpdir(), 'cache-bin-')) };
+    const env = { CACHE_DATA_DIR: makeTempDir('cache-bin-') };
     const first = await spawn(env);
     await callTool(first.client, 'cache_set', { key: 'kept', value: { a: 1 } });
     await callTool(first.client, 'cache_set', { key: 'ttl', value: 'x', ttl: 3600 });
