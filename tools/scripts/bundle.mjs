@@ -3,8 +3,10 @@
 // starts it without resolving hundreds of modules. Run in the package directory after `tsc`.
 // The benchmarks bundle the bare SDK server with the same function, to compare like with like.
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** Bundles `entry` into `outdir` (emptied first) as the servers are bundled. */
 export async function bundle(entry, outdir) {
@@ -27,4 +29,20 @@ export async function bundle(entry, outdir) {
   });
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await bundle('dist/bin.js', 'dist/bundle');
+/**
+ * Writes the JSON schemas of a built server's tools beside its bundle (tool-schemas.json), so the
+ * running server answers its first tools/list without converting a zod schema (mcp-core's runner
+ * reads the file when its name and version match the definition).
+ */
+export async function writeToolSchemas(serverModule, outdir) {
+  const { server } = await import(pathToFileURL(resolve(serverModule)).href);
+  const core = createRequire(resolve('package.json')).resolve('@org/mcp-core');
+  const { toolSchemas } = await import(pathToFileURL(core).href);
+  const saved = { name: server.name, version: server.version, tools: toolSchemas(server.tools) };
+  writeFileSync(resolve(outdir, 'tool-schemas.json'), JSON.stringify(saved));
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await bundle('dist/bin.js', 'dist/bundle');
+  if (existsSync('dist/server.js')) await writeToolSchemas('dist/server.js', 'dist/bundle');
+}

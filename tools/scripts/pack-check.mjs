@@ -23,6 +23,11 @@ const CHECK_ENV = {
     GITHUB_PERSONAL_ACCESS_TOKEN: 'ghp_packcheckplaceholder000000000000000',
     GITHUB_API_URL: 'http://127.0.0.1:9',
   },
+  '@org/mcp-jira': {
+    JIRA_BASE_URL: 'http://127.0.0.1:9',
+    JIRA_EMAIL: 'pack-check@example.com',
+    JIRA_API_TOKEN: 'packcheckplaceholder',
+  },
 };
 const log = (line) => process.stderr.write(`[pack-check] ${line}\n`);
 

@@ -3,7 +3,6 @@ import { GoalEngineError, VersionConflictError } from './errors.js';
 import {
   GOAL_STATUSES,
   PRIORITIES,
-  TASK_ID_PATTERN,
   TASK_STATUSES,
   emptyCounts,
   goalId as formatGoalId,
@@ -17,8 +16,9 @@ import {
   type TaskStatus,
 } from './model.js';
 import { findCycle, formatCycle, readyTasks } from './planner.js';
+import { existingDependencyIds, subtaskLabel, validateSubtasks } from './subtasks.js';
 import { normalizeSnapshot } from './snapshot.js';
-import type { GoalStore } from './store.js';
+import { idsInUse, type GoalStore } from './store.js';
 
 export interface EngineOptions {
   /** The clock: the engine reads no time of its own. */
@@ -361,127 +361,10 @@ export class GoalEngine {
         'Reopen it with update_goal (status planned) before adding tasks.',
       );
     }
-    const label = (i: number) => {
-      const ref = subtasks[i]?.ref;
-      return ref ? `subtasks[${i}] (ref "${ref}")` : `subtasks[${i}]`;
-    };
-    const problems: string[] = [];
-    const refs = new Map<string, number>();
-    subtasks.forEach((s, i) => {
-      if (typeof s !== 'object' || s === null) return;
-      if (s.ref === undefined) return;
-      if (typeof s.ref !== 'string' || s.ref.trim() === '')
-        problems.push(`${label(i)}: ref must be a non-empty string`);
-      else if (TASK_ID_PATTERN.test(s.ref))
-        problems.push(`${label(i)}: ref "${s.ref}" looks like a task id; pick another name`);
-      else if (refs.has(s.ref))
-        problems.push(`${label(i)}: ref "${s.ref}" is already used by subtasks[${refs.get(s.ref)}]`);
-      else refs.set(s.ref, i);
-    });
-    // Existing ids named as dependencies, checked in one read.
-    const existingIds = [
-      ...new Set(
-        subtasks.flatMap((s) =>
-          (Array.isArray(s?.dependencies) ? (s.dependencies as (string | number)[]) : []).filter(
-            (d: string | number): d is string =>
-              typeof d === 'string' && !refs.has(d) && TASK_ID_PATTERN.test(d),
-          ),
-        ),
-      ),
-    ];
-    const existing = new Map<string, Task | null>();
+    const existingIds = existingDependencyIds(subtasks);
     const found = await this.store.getTasks(existingIds);
-    existingIds.forEach((id, k) => existing.set(id, found[k] ?? null));
-
-    // Dependencies as batch positions (number) or existing ids (string).
-    const resolved: (number | string)[][] = [];
-    subtasks.forEach((s, i) => {
-      const deps: (number | string)[] = [];
-      resolved.push(deps);
-      if (typeof s !== 'object' || s === null || Array.isArray(s)) {
-        problems.push(`${label(i)}: must be an object with a description`);
-        return;
-      }
-      if (typeof s.description !== 'string' || s.description.trim() === '')
-        problems.push(`${label(i)}: description must not be empty`);
-      if (s.title !== undefined && (typeof s.title !== 'string' || s.title.trim() === ''))
-        problems.push(`${label(i)}: title must not be empty`);
-      if (s.priority !== undefined && !PRIORITIES.includes(s.priority)) {
-        problems.push(
-          `${label(i)}: priority must be one of ${PRIORITIES.join(', ')} (got ${JSON.stringify(s.priority)})`,
-        );
-      }
-      if (
-        s.estimated_effort !== undefined &&
-        s.estimated_effort !== null &&
-        s.estimated_effort !== '' &&
-        parseEffort(s.estimated_effort) === null
-      ) {
-        problems.push(
-          `${label(i)}: estimated_effort ${JSON.stringify(s.estimated_effort)} is not an effort (use 30m, 4h, 2d, 1w or hours)`,
-        );
-      }
-      if (s.dependencies !== undefined && !Array.isArray(s.dependencies)) {
-        problems.push(`${label(i)}: dependencies must be an array`);
-        return;
-      }
-      const seen = new Set<string>();
-      for (const d of s.dependencies ?? []) {
-        let target: number | string | undefined;
-        if (typeof d === 'number') {
-          if (!Number.isInteger(d) || d < 0 || d >= subtasks.length) {
-            problems.push(
-              `${label(i)}: dependency ${d} is not a position in this batch (0 to ${subtasks.length - 1})`,
-            );
-            continue;
-          }
-          target = d;
-        } else if (typeof d === 'string' && refs.has(d)) {
-          target = refs.get(d)!;
-        } else if (typeof d === 'string' && existing.has(d)) {
-          const task = existing.get(d);
-          if (!task) {
-            problems.push(`${label(i)}: dependency ${d} does not exist`);
-            continue;
-          }
-          if (task.goal_id !== goalId) {
-            problems.push(
-              `${label(i)}: dependency ${d} belongs to ${task.goal_id}; dependencies stay within one goal`,
-            );
-            continue;
-          }
-          target = d;
-        } else {
-          problems.push(
-            `${label(i)}: dependency ${JSON.stringify(d)} is neither a position, a ref in this batch, nor a task of ${goalId}`,
-          );
-          continue;
-        }
-        if (target === i) {
-          problems.push(`${label(i)}: a task cannot depend on itself`);
-          continue;
-        }
-        const key = typeof target === 'number' ? `#${target}` : target;
-        if (seen.has(key)) {
-          problems.push(`${label(i)}: dependency ${JSON.stringify(d)} is listed twice`);
-          continue;
-        }
-        seen.add(key);
-        deps.push(target);
-      }
-    });
-    if (problems.length === 0) {
-      // New tasks can only form cycles among themselves: existing tasks never depend on them.
-      const cycle = findCycle(
-        resolved.map((deps, i) => ({
-          id: label(i),
-          status: 'pending' as const,
-          priority: 'medium' as const,
-          dependencies: deps.filter((d): d is number => typeof d === 'number').map(label),
-        })),
-      );
-      if (cycle) problems.push(`dependency cycle: ${formatCycle(cycle)}`);
-    }
+    const existing = new Map(existingIds.map((id, k) => [id, found[k] ?? null]));
+    const { resolved, problems } = validateSubtasks(goalId, subtasks, existing);
     if (problems.length > 0) {
       const shown = problems.slice(0, 20);
       throw validation(
@@ -514,7 +397,7 @@ export class GoalEngine {
           dependencies: resolved[i]!.map((d) => (typeof d === 'number' ? ids[d]! : d)),
           repo: s.repo ?? null,
           jira_ticket: s.jira_ticket ?? null,
-          estimated_effort: checkEffort(s.estimated_effort, label(i)),
+          estimated_effort: checkEffort(s.estimated_effort, subtaskLabel(subtasks, i)),
           assigned_tools: [...(s.assigned_tools ?? [])],
           result: null,
           links: { branch: null, pr_url: null, urls: [] },
@@ -873,8 +756,9 @@ export class GoalEngine {
   /**
    * Imports a snapshot (this engine's export, or the Python original's state) all or nothing:
    * everything is validated first (shape, enums, dependencies within each goal, no cycles, no id
-   * already in the store), the id counters move past every imported id, then each goal is created;
-   * if one fails, the goals created so far are removed again.
+   * already in the store), then every goal and task is created and the id counters move past
+   * every imported id in one store step (GoalStore.importGoals), so a crash midway or a race
+   * with another writer leaves all of it or none of it.
    */
   async importState(snapshot: unknown): Promise<{ goals: number; tasks: number }> {
     const { problems, state } = normalizeSnapshot(snapshot, this.now());
@@ -887,44 +771,12 @@ export class GoalEngine {
         .filter((t) => t !== null)
         .map((t) => t!.id),
     ];
-    if (taken.length > 0) {
-      throw new GoalEngineError(
-        'conflict',
-        `These ids already exist in the store: ${taken.slice(0, 20).join(', ')}${taken.length > 20 ? ' …' : ''}`,
-        'Nothing was imported. Delete them first, or import into an empty store.',
-      );
-    }
-    await this.store.reserveIdsUpTo('goal', state.maxGoal);
-    await this.store.reserveIdsUpTo('task', state.maxTask);
-    const created: string[] = [];
-    try {
-      for (const goal of state.goals) {
-        const tasks = state.tasks.filter((t) => t.goal_id === goal.id);
-        await this.store.commit({
-          goalId: goal.id,
-          expectedVersion: 0,
-          goal,
-          putTasks: tasks,
-          deleteTaskIds: [],
-        });
-        created.push(goal.id);
-      }
-    } catch (error) {
-      for (const id of created.reverse()) {
-        const current = await this.store.getGoal(id).catch(() => null);
-        if (current)
-          await this.store
-            .commit({
-              goalId: id,
-              expectedVersion: current.version,
-              goal: null,
-              putTasks: [],
-              deleteTaskIds: [],
-            })
-            .catch(() => undefined);
-      }
-      throw error;
-    }
+    if (taken.length > 0) throw idsInUse(taken);
+    // One store step: a crash or a refusal leaves all of it or none of it.
+    await this.store.importGoals(
+      state.goals.map((goal) => ({ goal, tasks: state.tasks.filter((t) => t.goal_id === goal.id) })),
+      { goal: state.maxGoal, task: state.maxTask },
+    );
     return { goals: state.goals.length, tasks: state.tasks.length };
   }
 

@@ -77,6 +77,14 @@ describe('loadConfig', () => {
   });
 });
 
+describe('loadConfig messages for a value that is given but wrong', () => {
+  it('says what is expected instead of "is required" (a number given as text)', () => {
+    const S = z.object({ LEASE_SECONDS: z.coerce.number().int().default(1800), NAME: z.string().optional() });
+    expect(() => loadConfig(S, { LEASE_SECONDS: 'abc' })).toThrow(/LEASE_SECONDS: must be a number/);
+    expect(() => loadConfig(S, { LEASE_SECONDS: 'abc' })).not.toThrow(/is required/);
+  });
+});
+
 describe('describeConfig and --help text', () => {
   it('documents every variable with its default, requiredness and secrecy', () => {
     const docs = describeConfig(Schema);

@@ -85,12 +85,18 @@ export function loadConfig<S extends EnvSchema>(
   throw new ConfigError(
     result.error.issues.map((issue) => {
       const where = issue.path.length > 0 ? issue.path.join('.') : '(environment)';
-      const message =
-        issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
+      const given = issue.path.length > 0 && input[String(issue.path[0])] !== undefined;
+      let message = issue.message;
+      if (!given && issue.code === 'invalid_type') message = 'is required';
+      else if (issue.code === 'invalid_type' && message.startsWith('Invalid input')) {
+        message = `must be ${article(issue.expected)}`;
+      }
       return `${where}: ${message}`;
     }),
   );
 }
+
+const article = (type: string) => (/^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`);
 
 /** Names of the variables marked `secret`, read from the schema's metadata (no JSON schema built). */
 export function secretNames(schema: EnvSchema): string[] {

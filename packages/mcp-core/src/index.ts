@@ -1,25 +1,56 @@
-export { ToolError, ConfigError, isToolError, toErrorEnvelope, ERROR_TYPES } from './errors.js';
-export type { ErrorEnvelope, ErrorType, ToolErrorOptions } from './errors.js';
-export {
-  loadConfig,
-  describeConfig,
-  formatEnvHelp,
-  CoreConfigSchema,
-  envBoolean,
-  envList,
-  secret,
-  secretNames,
-} from './config.js';
-export type { CoreConfig, EnvSchema, EnvVarDoc } from './config.js';
-export { createLogger, createScrubber } from './logger.js';
-export type { Logger, LogMethod, LevelName, LoggerOptions, LoggerHandle } from './logger.js';
-export { defineTool, jsonish, parseJsonString, inputJsonSchema, outputJsonSchema } from './tool.js';
+// The public API of @org/mcp-core. Every export is a semver promise: add one on purpose, name it
+// (no `export *`), and update index.test.ts, which snapshots this list. Test helpers are in
+// `@org/mcp-core/testing`.
+
+// A server: one definition, run by one call.
+export { defineServer, defineToolsets } from './define.js';
+export type {
+  ServerDefinition,
+  ServerDefinitionInput,
+  ServerDeps,
+  CheckResult,
+  Toolsets,
+  ToolsetInfo,
+} from './define.js';
+export { runServer, readPackageInfo } from './run.js';
+export { readmeTables, syncReadme } from './docs.js';
+export type { RunOptions } from './run.js';
+export { buildServer, toolSchemas, McpServer, ResourceTemplate } from './server.js';
+export type { ToolSchemas } from './server.js';
+
+// Tools.
+export { defineTool, jsonish } from './tool.js';
 export type { ToolDefinition, AnyTool, ToolAnnotations, ToolContext } from './tool.js';
-export { createMcpServer, selectTools, errorResult, McpServer, ResourceTemplate } from './server.js';
-export type { CreateMcpServerOptions, ToolFilter } from './server.js';
 export { paginate, fitToBudget, encodeCursor, decodeCursor, pageInfoShape, pageFields } from './budget.js';
-export type { Page, PageOptions } from './budget.js';
-export { deferred } from './deferred.js';
-export { runStdioServer, toolFilterFromConfig, coreServerOptions, readPackageInfo } from './run.js';
-export type { ServerModule, ServerDeps, CheckResult, RunOptions } from './run.js';
+
+// HTTP: one client and one retry policy for every vendor API.
+export { createHttpClient, httpStatus, isNetworkError } from './http/client.js';
+export type { HttpAuth, HttpClient, HttpClientOptions, HttpRequest, HttpResponse, VendorError } from './http/client.js';
+export {
+  retryDecision,
+  serverWaitMs,
+  backoffMs,
+  isIdempotentMethod,
+  isRetryableStatus,
+  DEFAULT_RETRY_POLICY,
+} from './http/retry.js';
+export type { RetryPolicy } from './http/retry.js';
+
+// Errors.
+export { ToolError, ConfigError } from './errors.js';
+export type { ErrorEnvelope, ErrorType, ToolErrorOptions } from './errors.js';
+
+// Configuration and logging.
+export { loadConfig, describeConfig, CoreConfigSchema, envBoolean, envList, secret } from './config.js';
+export type { CoreConfig, EnvSchema, EnvVarDoc } from './config.js';
+export {
+  redisEnvShape,
+  redisSettings,
+  redisConfigured,
+  redisUnavailable,
+  requireRedisFor,
+} from './redis-config.js';
+export type { RedisEnv, RedisSettings } from './redis-config.js';
+export { createLogger } from './logger.js';
+export type { Logger, LoggerHandle } from './logger.js';
 export { z } from 'zod';

@@ -19,7 +19,7 @@ function run(args: string[], env: Record<string, string | undefined> = baseEnv) 
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-describe('runStdioServer flags', () => {
+describe('runServer flags', () => {
   it('--help lists every variable with its default and hides nothing but values', () => {
     const { code, stdout, stderr } = run(['--help'], { PATH: process.env['PATH'] });
     expect(code).toBe(0);
@@ -85,7 +85,7 @@ describe('runStdioServer flags', () => {
   });
 });
 
-describe('runStdioServer serving over stdio', () => {
+describe('runServer serving over stdio', () => {
   let server: SpawnedServer | undefined;
   afterEach(async () => {
     await server?.close();
@@ -148,4 +148,40 @@ describe('runStdioServer serving over stdio', () => {
       expect(spawned.nonProtocolLines).toEqual([]);
     });
   }
+});
+
+describe('runServer help and check output', () => {
+  it('--help lists the toolsets with their defaults and each tool with a read-only mark', () => {
+    const { code, stdout } = run(['--help'], { PATH: process.env['PATH'] });
+    expect(code).toBe(0);
+    expect(stdout).toContain('Usage: npx @org/core-fixture [-h | --help | -v | --version | --check]');
+    expect(stdout).toMatch(/ {2}fixture {2}\(default\)\n {6}The fixture tools/);
+    expect(stdout).toMatch(/- leak_attempt {2}\(read-only\)/);
+    expect(stdout).toMatch(/- write_thing\n/);
+  });
+
+  it('--check with an invalid configuration reports once, on stdout only', () => {
+    const { code, stdout, stderr } = run(['--check'], { PATH: process.env['PATH'], FIXTURE_PORT: 'x' });
+    expect(code).toBe(1);
+    expect(stderr).toBe('');
+    expect(stdout).toMatch(/^@org\/core-fixture 9\.9\.9\nFAIL {2}Invalid configuration:/);
+    expect(stdout.match(/FIXTURE_TOKEN: is required/g)).toHaveLength(1);
+    expect(stdout).toMatch(/FIXTURE_PORT: must be a number/);
+  });
+});
+
+describe('secretValues', () => {
+  it('scrubs a secret URL by its credentials only, and any other secret whole', async () => {
+    const { secretValues } = await import('./run.js');
+    const { z } = await import('zod');
+    const { secret } = await import('./config.js');
+    const schema = z.object({ URL: secret(z.string()), BARE: secret(z.string()), TOKEN: secret(z.string()) });
+    expect(
+      secretValues(schema, {
+        URL: 'redis://app:p%40ss@host:6379/0',
+        BARE: 'redis://host:6379/0',
+        TOKEN: 'tok',
+      }).sort(),
+    ).toEqual(['app', 'p%40ss', 'p@ss', 'tok'].sort());
+  });
 });

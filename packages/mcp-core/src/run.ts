@@ -1,74 +1,30 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { z } from 'zod';
 import { formatEnvHelp, loadConfig, secretNames, type CoreConfig, type EnvSchema } from './config.js';
+import type { CheckResult, ServerDefinition, ServerDeps } from './define.js';
 import { ConfigError } from './errors.js';
-import { createLogger, type Logger } from './logger.js';
-import type { ToolFilter } from './server.js';
-
-/** One line of the `--check` report. */
-export interface CheckResult {
-  name: string;
-  ok: boolean;
-  detail: string;
-}
-
-/** What every server's deps object may offer to the runner. */
-export interface ServerDeps {
-  /** Probes each external dependency (Redis, an API) for `--check`. */
-  check?(): Promise<CheckResult[]>;
-  /** Closes clients and connections on shutdown. */
-  dispose?(): Promise<void> | void;
-}
-
-/** Everything the stdio runner needs to know about a server package. */
-export interface ServerModule<S extends EnvSchema, Deps extends ServerDeps> {
-  /** The npm package name, shown by `--help` and `--version`. */
-  name: string;
-  version: string;
-  /** One paragraph for `--help`. */
-  description: string;
-  /** The env schema (extends CoreConfigSchema). */
-  configSchema: S;
-  createDeps(config: z.infer<S>, logger: Logger): Promise<Deps> | Deps;
-  createServer(deps: Deps, config: z.infer<S>, logger: Logger): McpServer;
-}
-
-/** The tool filter described by the shared MCP_* variables. */
-export function toolFilterFromConfig(config: CoreConfig): ToolFilter {
-  return {
-    readOnly: config.MCP_READ_ONLY,
-    ...(config.MCP_TOOLSETS ? { toolsets: config.MCP_TOOLSETS } : {}),
-    ...(config.MCP_TOOLS ? { tools: config.MCP_TOOLS } : {}),
-    ...(config.MCP_EXCLUDE_TOOLS ? { excludeTools: config.MCP_EXCLUDE_TOOLS } : {}),
-  };
-}
-
-/** The createMcpServer options the shared MCP_* variables set: tool filter, output budget, output checks. */
-export function coreServerOptions(config: CoreConfig): {
-  filter: ToolFilter;
-  outputBudget: number;
-  validateOutput: boolean;
-} {
-  return {
-    filter: toolFilterFromConfig(config),
-    outputBudget: config.MCP_MAX_OUTPUT_CHARS,
-    validateOutput: config.MCP_VALIDATE_OUTPUT,
-  };
-}
+import { createLogger } from './logger.js';
+import { buildServer, type ToolSchemas } from './server.js';
+import { LineStdioTransport } from './stdio.js';
 
 /**
  * Reads `name` and `version` from the nearest package.json above the calling module, so it works
  * from `src/`, from `dist/` and from a bundle in `dist/bundle/`.
  */
-export function readPackageInfo(moduleUrl: string): { name: string; version: string } {
+export function readPackageInfo(moduleUrl: string): { name: string; version: string; description: string } {
   let dir = new URL('./', moduleUrl);
   for (let depth = 0; depth < 5; depth++) {
     const candidate = new URL('package.json', dir);
     if (existsSync(candidate)) {
-      const pkg = JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string; version?: string };
-      if (pkg.name && pkg.version) return { name: pkg.name, version: pkg.version };
+      const pkg = JSON.parse(readFileSync(candidate, 'utf8')) as {
+        name?: string;
+        version?: string;
+        description?: string;
+      };
+      if (pkg.name && pkg.version) {
+        return { name: pkg.name, version: pkg.version, description: pkg.description ?? '' };
+      }
     }
     dir = new URL('../', dir);
   }
@@ -80,105 +36,167 @@ export interface RunOptions {
   env?: Record<string, string | undefined>;
 }
 
-function usage(module: ServerModule<EnvSchema, ServerDeps>): string {
+/** The toolsets and tools of a definition, as `--help` shows them. */
+export function formatToolHelp(definition: ServerDefinition): string {
+  const lines: string[] = [];
+  for (const [id, info] of Object.entries(definition.toolsets)) {
+    lines.push(`  ${id}${info.default ? '  (default)' : ''}\n      ${info.description}`);
+    for (const tool of definition.tools.filter((t) => t.toolset === id)) {
+      lines.push(`      - ${tool.name}${tool.annotations.readOnlyHint ? '  (read-only)' : ''}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+function usage(definition: ServerDefinition): string {
   return [
-    `${module.name} ${module.version}`,
+    `${definition.name} ${definition.version}`,
     '',
-    module.description,
+    definition.description,
     '',
-    `Usage: npx ${module.name} [--help | --version | --check]`,
+    `Usage: npx ${definition.name} [-h | --help | -v | --version | --check]`,
     '',
     'Runs an MCP server over stdio (stdin/stdout carry the protocol; logs go to stderr).',
-    '  --help     this text',
-    '  --version  the version',
-    '  --check    validate the configuration, probe every dependency, print a report, exit 0 or 1',
+    '  -h, --help     this text',
+    '  -v, --version  the version',
+    '  --check        validate the configuration, probe every dependency, print a report, exit 0 or 1',
+    '',
+    'Toolsets (MCP_TOOLSETS; "(default)" ones are on when it is unset) and their tools:',
+    formatToolHelp(definition),
     '',
     'Environment variables:',
-    formatEnvHelp(module.configSchema),
+    formatEnvHelp(definition.configSchema),
     '',
   ].join('\n');
 }
 
 const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 const err = (text: string) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
- * Runs a server over stdio: config → logger → deps → server → transport. Exits 1 with one
- * readable message on stderr for invalid configuration; shuts down cleanly (deps disposed, logs
- * flushed, exit 0) on SIGINT, SIGTERM or the end of stdin. Only the protocol is written to
- * stdout while serving; `--help`, `--version` and `--check` print their answer there and exit.
+ * Values to scrub from every log line: each secret variable's value, except that a URL keeps
+ * its host and only its credentials are scrubbed (so `redis://host:6379/0` stays readable).
  */
-export async function runStdioServer<S extends EnvSchema, Deps extends ServerDeps>(
-  module: ServerModule<S, Deps>,
+export function secretValues(schema: EnvSchema, config: Record<string, unknown>): string[] {
+  const values: string[] = [];
+  for (const name of secretNames(schema)) {
+    const value = config[name];
+    if (typeof value !== 'string') continue;
+    let url: URL | undefined;
+    try {
+      url = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? new URL(value) : undefined;
+    } catch {
+      url = undefined;
+    }
+    if (!url) {
+      values.push(value);
+      continue;
+    }
+    for (const part of [url.password, url.username]) {
+      if (part) values.push(part, decodeURIComponent(part));
+    }
+  }
+  return [...new Set(values.filter((v) => v.length > 0))];
+}
+
+/** The tool schemas the bundle step wrote next to the running bundle, if any (see toolSchemas). */
+function bundledSchemas(definition: ServerDefinition): ToolSchemas | undefined {
+  try {
+    const file = new URL('./tool-schemas.json', import.meta.url);
+    if (!existsSync(file)) return undefined;
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as {
+      name?: string;
+      version?: string;
+      tools?: ToolSchemas;
+    };
+    return saved.name === definition.name && saved.version === definition.version ? saved.tools : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Runs a server definition over stdio: config → logger → deps → server → transport. Exits 1 with
+ * one readable message on stderr for invalid configuration; shuts down cleanly (deps disposed,
+ * logs flushed, exit 0) on SIGINT, SIGTERM or the end of stdin, whatever ran before. Only the
+ * protocol is written to stdout while serving; `--help`, `--version` and `--check` print their
+ * answer there and exit.
+ */
+export async function runServer<S extends EnvSchema, Deps extends ServerDeps>(
+  definition: ServerDefinition<S, Deps>,
   options: RunOptions = {},
 ): Promise<void> {
   const argv = options.argv ?? process.argv.slice(2);
   const env = options.env ?? process.env;
-  const mod = module as unknown as ServerModule<EnvSchema, ServerDeps>;
+  const def = definition as unknown as ServerDefinition;
   const flag = argv[0];
   if (
     argv.length > 1 ||
     (flag !== undefined && !['--help', '-h', '--version', '-v', '--check'].includes(flag))
   ) {
-    err(`${module.name}: unknown arguments: ${argv.join(' ')}\nRun with --help for usage.`);
+    err(`${def.name}: unknown arguments: ${argv.join(' ')}\nRun with --help for usage.`);
     process.exit(1);
   }
   if (flag === '--help' || flag === '-h') {
-    out(usage(mod));
+    out(usage(def));
     process.exit(0);
   }
   if (flag === '--version' || flag === '-v') {
-    out(module.version);
+    out(def.version);
     process.exit(0);
   }
+  const checking = flag === '--check';
 
   let config: z.infer<S>;
   try {
-    config = loadConfig(module.configSchema, env);
+    config = loadConfig(definition.configSchema, env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    err(`${module.name}: ${error.message}\nRun with --help for every variable.`);
-    if (flag === '--check') out(`configuration: FAIL\n${error.message}`);
+    // --check reports on stdout only; a serving server says it on stderr only.
+    if (checking)
+      out(
+        `${def.name} ${def.version}\nFAIL  ${error.message.replace(/\n/g, '\n      ')}\nSome checks failed.`,
+      );
+    else err(`${def.name}: ${error.message}\nRun with --help for every variable.`);
     process.exit(1);
   }
   const core = config as CoreConfig;
-  // Values of secret variables are scrubbed from every log line.
-  const secrets = secretNames(module.configSchema)
-    .map((name) => (config as Record<string, unknown>)[name])
-    .filter((v): v is string => typeof v === 'string');
   const log = await createLogger({
-    name: module.name,
+    name: def.name,
     level: core.MCP_LOG_LEVEL,
     ...(core.MCP_LOG_FILE ? { file: core.MCP_LOG_FILE } : {}),
-    secrets,
+    secrets: secretValues(definition.configSchema, config as Record<string, unknown>),
   });
   const logger = log.logger;
 
   let deps: Deps;
   try {
-    deps = await module.createDeps(config, logger);
+    deps = await definition.createDeps(config, logger);
   } catch (error) {
-    logger.fatal({ err: error }, 'could not create dependencies');
-    err(`${module.name}: could not start: ${error instanceof Error ? error.message : String(error)}`);
+    if (checking) {
+      out(
+        `${def.name} ${def.version}\nok    configuration: valid\nFAIL  start: ${message(error)}\nSome checks failed.`,
+      );
+    } else {
+      logger.error({ err: message(error) }, 'could not create dependencies');
+      err(`${def.name}: could not start: ${message(error)}`);
+    }
     await log.close();
     process.exit(1);
   }
 
-  if (flag === '--check') {
+  if (checking) {
     const results: CheckResult[] = [{ name: 'configuration', ok: true, detail: 'valid' }];
     try {
       results.push(...((await deps.check?.()) ?? []));
     } catch (error) {
-      results.push({
-        name: 'check',
-        ok: false,
-        detail: error instanceof Error ? error.message : String(error),
-      });
+      results.push({ name: 'check', ok: false, detail: message(error) });
     }
     const ok = results.every((r) => r.ok);
     out(
       [
-        `${module.name} ${module.version}`,
+        `${def.name} ${def.version}`,
         ...results.map((r) => `${r.ok ? 'ok  ' : 'FAIL'}  ${r.name}: ${r.detail}`),
         ok ? 'All checks passed.' : 'Some checks failed.',
       ].join('\n'),
@@ -190,10 +208,10 @@ export async function runStdioServer<S extends EnvSchema, Deps extends ServerDep
 
   let server: McpServer;
   try {
-    server = module.createServer(deps, config, logger);
+    server = buildServer(definition, deps, config, logger, bundledSchemas(def));
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    err(`${module.name}: ${error.message}`);
+    err(`${def.name}: ${error.message}`);
     await deps.dispose?.();
     await log.close();
     process.exit(1);
@@ -213,11 +231,18 @@ export async function runStdioServer<S extends EnvSchema, Deps extends ServerDep
     await log.close();
     process.exit(0);
   };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.stdin.once('end', () => void shutdown('stdin ended'));
-  process.stdin.once('close', () => void shutdown('stdin closed'));
-
-  await server.connect(new StdioServerTransport());
-  logger.info({ version: module.version }, 'server started on stdio');
+  // `on`, not `once`: a library that re-raises a signal when it is the only listener left
+  // (signal-exit, under the file lock) must keep seeing ours.
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  const transport = new LineStdioTransport();
+  transport.onerror = (error) => logger.warn({ err: error.message }, 'stdio');
+  await server.connect(transport);
+  // The SDK chains onclose; a closed transport (stdin ended) ends the process.
+  const closed = transport.onclose;
+  transport.onclose = () => {
+    closed?.();
+    void shutdown('stdin closed');
+  };
+  logger.info({ version: def.version }, 'server started on stdio');
 }

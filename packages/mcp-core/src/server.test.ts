@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConfigError, ToolError } from './errors.js';
 import { createLogger } from './logger.js';
-import { createMcpServer, selectTools, type ToolFilter } from './server.js';
+import { createMcpServer, selectTools, toolSchemas, type ToolFilter } from './server.js';
 import { defineTool, jsonish, type AnyTool } from './tool.js';
 import { paginate, pageInfoShape } from './budget.js';
 import { callTool, connectInMemory, type ConnectedClient } from './testing/client.js';
@@ -277,6 +277,33 @@ describe('createMcpServer through a real MCP client', () => {
     expect(session.deps.store.has('big')).toBe(false);
   });
 
+  it('refuses input nested deeper than 64 levels, and strings with lone surrogates, before the handler runs', async () => {
+    session = await connect();
+    let deep: unknown = 'v';
+    for (let i = 0; i < 4100; i++) deep = { d: deep };
+    const tooDeep = await callTool(session.client, 'set_things', {
+      items: [{ key: 'deep', value: 'x', extra: deep }],
+    });
+    expect(tooDeep).toMatchObject({
+      ok: false,
+      error: { type: 'validation', error: expect.stringMatching(/nested deeper than 64 levels/) },
+    });
+    for (const key of ['ls:\ud800', 'ls:\udbff']) {
+      const lone = await callTool(session.client, 'set_things', { items: [{ key, value: 'x' }] });
+      expect(lone).toMatchObject({
+        ok: false,
+        error: { type: 'validation', error: expect.stringMatching(/not well-formed Unicode/) },
+      });
+    }
+    // A surrogate pair (an emoji) is well-formed.
+    expect(
+      await callTool(session.client, 'set_things', { items: [{ key: 'ok:😀', value: 'x' }] }),
+    ).toMatchObject({
+      ok: true,
+    });
+    expect([...session.deps.store.keys()].sort()).toEqual(['a', 'ok:😀']);
+  });
+
   it('names unknown and hidden tools apart', async () => {
     session = await connect({ readOnly: true });
     expect(await callTool(session.client, 'nope')).toMatchObject({ ok: false, error: { type: 'not_found' } });
@@ -365,5 +392,60 @@ describe('selectTools', () => {
     expect((caught as ConfigError).problems).toHaveLength(3);
     expect((caught as ConfigError).message).toMatch(/unknown toolset "thingz"/);
     expect((caught as ConfigError).message).toMatch(/unknown tool "get_thingz"/);
+  });
+});
+
+// mcp-core registers tools/call with Protocol's setRequestHandler, past the SDK Server's own
+// override (which parses each request and result a second time). That is SDK-internal
+// behaviour, so the SDK is pinned to one minor line and this test fails when a release changes it.
+describe('the SDK boundary', () => {
+  it('runs on the pinned SDK line, whose Server still overrides setRequestHandler for tools/call', async () => {
+    const { createRequire } = await import('node:module');
+    const require = createRequire(import.meta.url);
+    const entry = require.resolve('@modelcontextprotocol/sdk/server/index.js');
+    const root = entry.slice(0, entry.lastIndexOf('/dist/'));
+    const { readFileSync } = await import('node:fs');
+    const sdk = JSON.parse(readFileSync(`${root}/package.json`, 'utf8')) as { version: string };
+    expect(sdk.version).toMatch(/^1\.32\./);
+    const { Server } = await import('@modelcontextprotocol/sdk/server/index.js');
+    const { Protocol } = await import('@modelcontextprotocol/sdk/shared/protocol.js');
+    expect(Server.prototype.setRequestHandler).not.toBe(Protocol.prototype.setRequestHandler);
+    const { logger } = await createLogger({ name: 't', level: 'silent' });
+    const server = createMcpServer({
+      name: 'x',
+      version: '1',
+      tools: [getThing],
+      deps: { store: new Map() },
+      logger,
+    });
+    const handlers = (server.server as unknown as { _requestHandlers: Map<string, unknown> })
+      ._requestHandlers;
+    expect(handlers.has('tools/call')).toBe(true);
+    expect(handlers.has('tools/list')).toBe(true);
+  });
+});
+
+describe('toolSchemas', () => {
+  it('precomputed schemas are advertised exactly as the zod schemas convert', async () => {
+    const { logger } = await createLogger({ name: 't', level: 'silent' });
+    const make = (schemas?: ReturnType<typeof toolSchemas>) =>
+      createMcpServer({
+        name: 'x',
+        version: '1',
+        tools,
+        deps: { store: new Map() },
+        logger,
+        ...(schemas ? { schemas } : {}),
+      });
+    const fresh = await connectInMemory(make());
+    const pre = await connectInMemory(
+      make(JSON.parse(JSON.stringify(toolSchemas(tools))) as ReturnType<typeof toolSchemas>),
+    );
+    try {
+      expect((await pre.client.listTools()).tools).toEqual((await fresh.client.listTools()).tools);
+    } finally {
+      await fresh.close();
+      await pre.close();
+    }
   });
 });

@@ -8,6 +8,8 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from './logger.js';
 import type { z } from 'zod';
+import type { CoreConfig, EnvSchema } from './config.js';
+import { coreOptions, type ServerDefinition, type ServerDeps } from './define.js';
 import { ConfigError, ToolError, isToolError, toErrorEnvelope, type ErrorEnvelope } from './errors.js';
 import { inputJsonSchema, outputJsonSchema, type AnyTool } from './tool.js';
 
@@ -87,6 +89,64 @@ export interface CreateMcpServerOptions<Deps> {
    * ToolError; return undefined for anything else, which then becomes `internal`.
    */
   mapError?: (error: unknown) => ToolError | undefined;
+  /**
+   * The JSON schemas of the tools as computed at build time (toolSchemas), so that the first
+   * tools/list converts nothing; a tool missing here is converted as usual.
+   */
+  schemas?: ToolSchemas;
+}
+
+/** The advertised JSON schemas of each tool, by tool name. */
+export type ToolSchemas = Record<
+  string,
+  { inputSchema: Tool['inputSchema']; outputSchema: Tool['outputSchema'] }
+>;
+
+/** The JSON schemas advertised for `tools` (what the bundle step writes next to the bin). */
+export function toolSchemas(tools: readonly AnyTool<never>[]): ToolSchemas {
+  return Object.fromEntries(
+    tools.map((t) => [
+      t.name,
+      {
+        inputSchema: inputJsonSchema(t.input) as Tool['inputSchema'],
+        outputSchema: outputJsonSchema(t.output) as Tool['outputSchema'],
+      },
+    ]),
+  );
+}
+
+// With the u flag a surrogate pair is one code point, so only a lone surrogate matches.
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** How deep arguments may nest (objects and arrays); deeper input is refused as `validation`. */
+export const MAX_INPUT_DEPTH = 64;
+
+/**
+ * Why `value` is not acceptable input, or undefined: nesting deeper than MAX_INPUT_DEPTH, or a
+ * string (value or key) that is not well-formed Unicode (a lone surrogate would be replaced on
+ * the wire and two different keys could collide).
+ */
+export function inputProblem(value: unknown): string | undefined {
+  const stack: Array<[unknown, number, string]> = [[value, 0, '(input)']];
+  while (stack.length > 0) {
+    const [item, depth, path] = stack.pop()!;
+    if (typeof item === 'string') {
+      if (LONE_SURROGATE.test(item))
+        return `${path}: the string is not well-formed Unicode (a lone surrogate)`;
+      continue;
+    }
+    if (item === null || typeof item !== 'object') continue;
+    if (depth >= MAX_INPUT_DEPTH) return `${path}: nested deeper than ${MAX_INPUT_DEPTH} levels`;
+    if (Array.isArray(item)) {
+      for (let i = 0; i < item.length; i++) stack.push([item[i], depth + 1, `${path}[${i}]`]);
+      continue;
+    }
+    for (const [key, child] of Object.entries(item)) {
+      if (LONE_SURROGATE.test(key)) return `${path}: a key is not well-formed Unicode (a lone surrogate)`;
+      stack.push([child, depth + 1, path === '(input)' ? key : `${path}.${key}`]);
+    }
+  }
+  return undefined;
 }
 
 /** The error result of a tool call: the envelope as JSON text, with `isError: true`. */
@@ -132,14 +192,17 @@ export function createMcpServer<Deps>(options: CreateMcpServerOptions<Deps>): Mc
   // Built on the first tools/list, not at start: converting every schema costs start-up time.
   let listed: Tool[] | undefined;
   const listTools = (): Tool[] =>
-    (listed ??= tools.map((t) => ({
-      name: t.name,
-      title: t.title,
-      description: t.description,
-      inputSchema: inputJsonSchema(t.input) as Tool['inputSchema'],
-      outputSchema: outputJsonSchema(t.output) as Tool['outputSchema'],
-      annotations: fullAnnotations(t as AnyTool<unknown>),
-    })));
+    (listed ??= tools.map((t) => {
+      const known = options.schemas?.[t.name];
+      return {
+        name: t.name,
+        title: t.title,
+        description: t.description,
+        inputSchema: known?.inputSchema ?? (inputJsonSchema(t.input) as Tool['inputSchema']),
+        outputSchema: known?.outputSchema ?? (outputJsonSchema(t.output) as Tool['outputSchema']),
+        annotations: fullAnnotations(t as AnyTool<unknown>),
+      };
+    }));
   server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listTools() }));
 
   // Registered as Protocol does it, past Server's tools/call override: that override parses the
@@ -168,6 +231,8 @@ export function createMcpServer<Deps>(options: CreateMcpServerOptions<Deps>): Mc
         if (size > maxInputChars) {
           throw ToolError.validation(`Arguments are too large: ${size} characters, at most ${maxInputChars}`);
         }
+        const problem = inputProblem(args);
+        if (problem) throw ToolError.validation(`Invalid arguments for ${name}: ${problem}`);
         const parsed = tool.input.safeParse(args ?? {});
         if (!parsed.success) {
           throw ToolError.validation(`Invalid arguments for ${name}: ${describeIssues(parsed.error)}`);
@@ -201,5 +266,38 @@ export function createMcpServer<Deps>(options: CreateMcpServerOptions<Deps>): Mc
       }
     },
   );
+  return server;
+}
+
+/**
+ * The protocol server of a definition: the tools the configuration enables, the instructions,
+ * and whatever `extend` registers (resources, prompts). Does no I/O; the stdio runner builds one
+ * per process, the HTTP runner one per request.
+ */
+export function buildServer<S extends EnvSchema, Deps extends ServerDeps>(
+  definition: ServerDefinition<S, Deps>,
+  deps: Deps,
+  config: z.infer<S>,
+  logger: Logger,
+  schemas?: ToolSchemas,
+): McpServer {
+  const { instructions, maxInputChars, mapError, extend } = definition;
+  const text = typeof instructions === 'function' ? instructions(deps, config) : instructions;
+  const server = createMcpServer({
+    name: definition.name,
+    version: definition.version,
+    ...(text ? { instructions: text } : {}),
+    tools: definition.tools,
+    deps,
+    logger,
+    ...coreOptions(config as CoreConfig),
+    defaultToolsets: definition.defaultToolsets,
+    ...(maxInputChars === undefined
+      ? {}
+      : { maxInputChars: typeof maxInputChars === 'function' ? maxInputChars(config) : maxInputChars }),
+    ...(mapError ? { mapError: (error: unknown) => mapError(error, deps) } : {}),
+    ...(schemas ? { schemas } : {}),
+  });
+  extend?.(server, deps, config);
   return server;
 }

@@ -25,14 +25,15 @@ export interface ToolDefinition<
   Deps,
   In extends z.ZodObject<z.ZodRawShape> = z.ZodObject<z.ZodRawShape>,
   Out extends z.ZodObject<z.ZodRawShape> = z.ZodObject<z.ZodRawShape>,
+  Toolset extends string = string,
 > {
   /** snake_case, verb first. */
   name: string;
   title: string;
   /** Documentation the model reads: say what it returns, units, limits and defaults. */
   description: string;
-  /** The group the tool belongs to, for MCP_TOOLSETS. */
-  toolset: string;
+  /** The group the tool belongs to, for MCP_TOOLSETS: a key of the server's toolset table. */
+  toolset: Toolset;
   input: In;
   output: Out;
   annotations: ToolAnnotations;
@@ -46,13 +47,14 @@ export interface ToolDefinition<
 export type AnyTool<Deps> = ToolDefinition<Deps, any, any>;
 
 /**
- * Defines a tool with its types inferred from the schemas. Curried so the deps type can be
- * given while the schemas stay inferred: `defineTool<MyDeps>()({ ... })`.
+ * Defines a tool with its types inferred from the schemas. Curried so the deps and toolset types
+ * can be given while the schemas stay inferred: `const tool = defineTool<Deps, keyof typeof
+ * TOOLSETS>()`, then `tool({ ... })`; a `toolset` outside the table is a type error.
  */
-export function defineTool<Deps>() {
+export function defineTool<Deps, Toolset extends string = string>() {
   return <In extends z.ZodObject<z.ZodRawShape>, Out extends z.ZodObject<z.ZodRawShape>>(
-    definition: ToolDefinition<Deps, In, Out>,
-  ): ToolDefinition<Deps, In, Out> => definition;
+    definition: ToolDefinition<Deps, In, Out, Toolset>,
+  ): ToolDefinition<Deps, In, Out, Toolset> => definition;
 }
 
 /** Parses a string that holds JSON; anything else (or a non-JSON string) passes through as is. */

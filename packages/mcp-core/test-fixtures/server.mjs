@@ -4,12 +4,11 @@ import { writeFileSync } from 'node:fs';
 import {
   CoreConfigSchema,
   ToolError,
-  createMcpServer,
+  defineServer,
   defineTool,
   envBoolean,
-  runStdioServer,
+  runServer,
   secret,
-  toolFilterFromConfig,
   z,
 } from '../dist/index.js';
 
@@ -53,37 +52,31 @@ const tools = [
   }),
 ];
 
-await runStdioServer({
-  name: '@org/core-fixture',
-  version: '9.9.9',
-  description: 'Fixture server for the core runner tests.',
-  configSchema: ConfigSchema,
-  createDeps(config, logger) {
-    logger.info({ token: config.FIXTURE_TOKEN }, 'deps created');
-    return {
-      token: config.FIXTURE_TOKEN,
-      async check() {
-        return [
-          {
-            name: 'upstream',
-            ok: !config.FIXTURE_FAIL_CHECK,
-            detail: config.FIXTURE_FAIL_CHECK ? 'unreachable' : 'reachable',
-          },
-        ];
-      },
-      dispose() {
-        if (config.FIXTURE_DISPOSED_FILE) writeFileSync(config.FIXTURE_DISPOSED_FILE, 'disposed');
-      },
-    };
-  },
-  createServer(deps, config, logger) {
-    return createMcpServer({
-      name: '@org/core-fixture',
-      version: '9.9.9',
-      tools,
-      deps,
-      logger,
-      filter: toolFilterFromConfig(config),
-    });
-  },
-});
+await runServer(
+  defineServer({
+    name: '@org/core-fixture',
+    version: '9.9.9',
+    description: 'Fixture server for the core runner tests.',
+    configSchema: ConfigSchema,
+    toolsets: { fixture: { description: 'The fixture tools', default: true } },
+    tools,
+    createDeps(config, logger) {
+      logger.info({ token: config.FIXTURE_TOKEN }, 'deps created');
+      return {
+        token: config.FIXTURE_TOKEN,
+        async check() {
+          return [
+            {
+              name: 'upstream',
+              ok: !config.FIXTURE_FAIL_CHECK,
+              detail: config.FIXTURE_FAIL_CHECK ? 'unreachable' : 'reachable',
+            },
+          ];
+        },
+        dispose() {
+          if (config.FIXTURE_DISPOSED_FILE) writeFileSync(config.FIXTURE_DISPOSED_FILE, 'disposed');
+        },
+      };
+    },
+  }),
+);

@@ -1,7 +1,26 @@
-import { CoreConfigSchema, envList, readPackageInfo, secret, z } from '@org/mcp-core';
+import { CoreConfigSchema, secret, z } from '@org/mcp-core';
 
-/** Package name and version, read from package.json. */
-export const packageInfo = readPackageInfo(import.meta.url);
+const REPO_GLOB = /^[A-Za-z0-9_.*-]+\/[A-Za-z0-9_.*-]+$/;
+
+/** A comma-separated list of owner/repo globs; an empty or malformed entry is a config error. */
+function repoGlobs() {
+  return z
+    .string()
+    .superRefine((value, ctx) => {
+      const bad = value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => !REPO_GLOB.test(entry));
+      if (bad.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `every entry must be owner/repo (globs allowed, e.g. my-org/*); not ${bad.map((b) => JSON.stringify(b)).join(', ')}`,
+        });
+      }
+    })
+    .transform((value) => value.split(',').map((entry) => entry.trim()))
+    .optional();
+}
 
 /** Every environment variable the server reads (the shared MCP_* ones included). */
 export const ConfigSchema = CoreConfigSchema.extend({
@@ -16,7 +35,7 @@ export const ConfigSchema = CoreConfigSchema.extend({
       ),
   ),
   GITHUB_API_URL: z
-    .url()
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
     .default('https://api.github.com')
     .describe('REST API root; for GitHub Enterprise Server use https://HOST/api/v3'),
   GITHUB_DEFAULT_BRANCH: z
@@ -24,7 +43,7 @@ export const ConfigSchema = CoreConfigSchema.extend({
     .min(1)
     .optional()
     .describe("Branch used when a tool's branch is omitted (default: the repository's own default branch)"),
-  GITHUB_ALLOWED_REPOS: envList().describe(
+  GITHUB_ALLOWED_REPOS: repoGlobs().describe(
     'Comma-separated owner/repo globs the tools may touch, e.g. my-org/*,me/notes (default: every repository the token can reach)',
   ),
   GITHUB_TIMEOUT_SECONDS: z.coerce

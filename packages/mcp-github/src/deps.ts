@@ -1,4 +1,4 @@
-import type { CheckResult, Logger, ServerDeps, ToolError } from '@org/mcp-core';
+import type { CheckResult, Logger, ServerDeps } from '@org/mcp-core';
 import type { Config } from './config.js';
 import { createGitHubClient, toToolError, type ClientOptions, type GitHubClient } from './github.js';
 
@@ -7,7 +7,6 @@ export interface Deps extends ServerDeps {
   config: Config;
   logger: Logger;
   github: GitHubClient;
-  mapError(error: unknown): ToolError | undefined;
 }
 
 /** Creates the GitHub client. No request is made until a tool runs (or `--check`). */
@@ -17,7 +16,6 @@ export function createDeps(config: Config, logger: Logger, options: ClientOption
     config,
     logger,
     github,
-    mapError: toToolError,
     async check(): Promise<CheckResult[]> {
       try {
         const { data, headers } = await github.request('GET /user');

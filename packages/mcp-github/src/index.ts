@@ -1,6 +1,5 @@
-export { ConfigSchema, packageInfo } from './config.js';
+// The public API of @org/mcp-github: the server definition (for tests, docs and the setup
+// command) and its types.
+export { server } from './server.js';
 export type { Config } from './config.js';
-export { createDeps } from './deps.js';
 export type { Deps } from './deps.js';
-export { createServer } from './server.js';
-export { tools } from './tools/index.js';

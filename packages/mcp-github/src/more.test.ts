@@ -1,6 +1,7 @@
 import { callTool, connectServer, type ConnectedClient } from '@org/mcp-core/testing';
-import { startFakeGitHub, type FakeGitHub } from './fake-github.fixture.js';
-import { fastServer } from './server.fixture.js';
+import { startFakeGitHub, type FakeGitHub } from '../test/fake-github/index.js';
+import { fastDeps } from '../test/fast-deps.js';
+import { server } from './server.js';
 
 let gh: FakeGitHub;
 let s: ConnectedClient;
@@ -8,12 +9,16 @@ beforeEach(async () => {
   gh = await startFakeGitHub();
   gh.addRepo('acme/api', { 'README.md': '# API\nrate limiter here\n', 'src/a.ts': 'one\n' });
   gh.addRepo('acme/hidden', { 'x.md': 'rate limiter too\n' });
-  s = await connectServer(fastServer, {
-    GITHUB_PERSONAL_ACCESS_TOKEN: gh.token,
-    GITHUB_API_URL: gh.url,
-    GITHUB_ALLOWED_REPOS: 'acme/api',
-    MCP_TOOLSETS: 'all',
-  });
+  s = await connectServer(
+    server,
+    {
+      GITHUB_PERSONAL_ACCESS_TOKEN: gh.token,
+      GITHUB_API_URL: gh.url,
+      GITHUB_ALLOWED_REPOS: 'acme/api',
+      MCP_TOOLSETS: 'all',
+    },
+    { createDeps: fastDeps },
+  );
 });
 afterEach(async () => {
   await s.close();

@@ -1,10 +1,8 @@
 import { createLogger } from '@org/mcp-core';
 import { callTool, connectServer, type ConnectedClient } from '@org/mcp-core/testing';
-import { ConfigSchema } from './config.js';
-import { createDeps } from './deps.js';
-import { startFakeGitHub, type FakeGitHub } from './fake-github.fixture.js';
-import { fastServer } from './server.fixture.js';
-import { createServer } from './server.js';
+import { startFakeGitHub, type FakeGitHub } from '../test/fake-github/index.js';
+import { fastDeps } from '../test/fast-deps.js';
+import { server } from './server.js';
 
 let gh: FakeGitHub;
 let logLines: string[] = [];
@@ -40,9 +38,9 @@ async function connect(env: Record<string, string> = {}): Promise<ConnectedClien
   });
   flushLog = flush;
   return connectServer(
-    fastServer,
+    server,
     { GITHUB_PERSONAL_ACCESS_TOKEN: gh.token, GITHUB_API_URL: gh.url, ...env },
-    { logger },
+    { logger, createDeps: fastDeps },
   );
 }
 
@@ -139,7 +137,7 @@ describe('mcp-github tools against a local GitHub API', () => {
     });
     expect(
       await callTool(s.client, 'get_branch_info', { repo_name: 'acme/gone', branch_name: 'main' }),
-    ).toMatchObject({ ok: false, error: { type: 'not_found', error: 'GitHub: Not Found' } });
+    ).toMatchObject({ ok: false, error: { type: 'not_found', error: 'Repository acme/gone not found (or the token cannot see it)' } });
   });
 
   it('creates, updates and deletes single files on the default branch unless told otherwise', async () => {
@@ -384,10 +382,10 @@ describe('mcp-github tools against a local GitHub API', () => {
     await flushLog();
     expect(logLines.join('')).not.toContain(gh.token);
     await s.close();
-    s = await connectServer(
-      { configSchema: ConfigSchema, createDeps, createServer },
-      { GITHUB_PERSONAL_ACCESS_TOKEN: 'github_pat_WRONG_1234567890', GITHUB_API_URL: gh.url },
-    );
+    s = await connectServer(server, {
+      GITHUB_PERSONAL_ACCESS_TOKEN: 'github_pat_WRONG_1234567890',
+      GITHUB_API_URL: gh.url,
+    });
     const r = await callTool(s.client, 'list_branches', { repo_name: 'acme/api' });
     expect(r).toMatchObject({ ok: false, error: { type: 'unauthorized', status_code: 401 } });
     expect(r.text).not.toContain('github_pat_WRONG');

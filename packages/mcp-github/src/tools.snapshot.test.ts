@@ -1,18 +1,13 @@
 import { connectServer } from '@org/mcp-core/testing';
-import { ConfigSchema } from './config.js';
-import { createDeps } from './deps.js';
-import { createServer } from './server.js';
+import { server } from './server.js';
 
 // Every tool's name, description, schemas and annotations as clients see them. A change to any of
 // them shows up in review as a change to the committed snapshot.
 it('tools/list matches the committed snapshot', async () => {
-  const session = await connectServer(
-    { configSchema: ConfigSchema, createDeps, createServer },
-    {
-      GITHUB_PERSONAL_ACCESS_TOKEN: 'ghp_snapshot',
-      GITHUB_API_URL: 'http://127.0.0.1:9',
-    },
-  );
+  const session = await connectServer(server, {
+    GITHUB_PERSONAL_ACCESS_TOKEN: 'ghp_snapshot',
+    GITHUB_API_URL: 'http://127.0.0.1:9',
+  });
   const { tools } = await session.client.listTools();
   await expect(JSON.stringify(tools, null, 2)).toMatchFileSnapshot('./__snapshots__/tools.json');
   await session.close();

@@ -1,8 +1,4 @@
-import { CoreConfigSchema, readPackageInfo, z } from '@org/mcp-core';
-import { redisEnvShape } from '@org/redis-connection';
-
-/** Package name and version, read from package.json. */
-export const packageInfo = readPackageInfo(import.meta.url);
+import { CoreConfigSchema, redisEnvShape, requireRedisFor, z } from '@org/mcp-core';
 
 /** Every environment variable the server reads (the shared MCP_* ones included). */
 export const ConfigSchema = CoreConfigSchema.extend({
@@ -32,6 +28,6 @@ export const ConfigSchema = CoreConfigSchema.extend({
     .default(1800)
     .describe('Default claim lease of claim_next_task, in seconds'),
   ...redisEnvShape,
-});
+}).superRefine(requireRedisFor('GOAL_AGENT_STORE'));
 
 export type Config = z.infer<typeof ConfigSchema>;

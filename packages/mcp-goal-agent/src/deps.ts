@@ -1,14 +1,22 @@
 import { join } from 'node:path';
 import { GoalEngine, isGoalEngineError, type GoalStore } from '@org/goal-engine';
-import { ToolError, deferred, type CheckResult, type Logger, type ServerDeps } from '@org/mcp-core';
-import { connectRedis, redisConfigured, redisOptions, type RedisConnection } from '@org/redis-connection';
+import {
+  ToolError,
+  redisSettings,
+  redisUnavailable,
+  type CheckResult,
+  type Logger,
+  type ServerDeps,
+} from '@org/mcp-core';
+import { openRedisOrLocal, type OpenedStore } from '@org/redis-connection';
+import { isJournalError } from '@org/file-journal';
 import envPaths from 'env-paths';
 import type { Config } from './config.js';
 import { FileGoalStore } from './stores/file-store.js';
 
 export interface StoreInfo {
   kind: 'redis' | 'file';
-  /** redis://host:port/db or a directory; never a password. */
+  /** host:port/db or a directory; never a password. */
   location: string;
 }
 
@@ -19,10 +27,10 @@ export interface Deps extends ServerDeps {
   engine: GoalEngine;
   store: GoalStore;
   storeInfo: StoreInfo;
+  /** The open store (Redis connection state, or the file store). */
+  opened: OpenedStore<GoalStore>;
   /** Pings the store: ok, or the reason it is unreachable. */
   health(): Promise<{ ok: boolean; detail: string }>;
-  /** Turns store and engine failures into tool errors. */
-  mapError(error: unknown): ToolError | undefined;
 }
 
 /** The default data directory: XDG data dir on Linux, Application Support on macOS, %APPDATA% on Windows. */
@@ -30,44 +38,43 @@ export function defaultDataDir(): string {
   return join(envPaths('org-mcp', { suffix: '' }).data, 'goal-agent');
 }
 
+const STORE_METHODS = [
+  'allocateIds',
+  'reserveIdsUpTo',
+  'getGoal',
+  'listGoals',
+  'getGoalTasks',
+  'getGoalWithTasks',
+  'getTasks',
+  'commit',
+  'importGoals',
+] as const;
+
 /**
  * Opens the store the configuration names (Redis, or the file store by default) and the engine
- * on it. Redis is connected lazily: the server starts and stays up while Redis is down, tools
- * answer `unavailable`, and the client reconnects by itself.
+ * on it. Redis is connected in the background: the server starts and stays up while Redis is
+ * down, tools answer `unavailable`, and the client reconnects by itself.
  */
-export async function createDeps(config: Config, logger: Logger): Promise<Deps> {
-  const useRedis =
-    config.GOAL_AGENT_STORE === 'redis' || (config.GOAL_AGENT_STORE === 'auto' && redisConfigured(config));
-  let store: GoalStore;
-  let storeInfo: StoreInfo;
-  let redis: RedisConnection | undefined;
-  let opening: Promise<unknown> = Promise.resolve();
-  if (useRedis) {
-    // Load ioredis and connect in the background, so `initialize` is answered without waiting
-    // for either; the first store call waits for them.
-    const ready = (async () => {
-      redis = await connectRedis(config, logger);
+export function createDeps(config: Config, logger: Logger): Deps {
+  const useRedis = config.GOAL_AGENT_STORE !== 'file';
+  const opened: OpenedStore<GoalStore> = openRedisOrLocal<GoalStore, (typeof STORE_METHODS)[number]>({
+    redis: useRedis ? redisSettings(config) : undefined,
+    logger,
+    methods: STORE_METHODS,
+    async openRedis(connection) {
       const { RedisGoalStore } = await import('@org/goal-store-redis');
-      return new RedisGoalStore(redis.client, { prefix: config.GOAL_AGENT_KEY_PREFIX });
-    })();
-    opening = ready;
-    store = deferred(ready, [
-      'allocateIds',
-      'reserveIdsUpTo',
-      'getGoal',
-      'listGoals',
-      'getGoalTasks',
-      'getGoalWithTasks',
-      'getTasks',
-      'commit',
-    ]);
-    storeInfo = { kind: 'redis', location: redisOptions(config).location };
-  } else {
-    const dir = config.GOAL_AGENT_DATA_DIR ?? defaultDataDir();
-    const fileStore = new FileGoalStore(dir);
-    store = fileStore;
-    storeInfo = { kind: 'file', location: dir };
-  }
+      return new RedisGoalStore(connection.client, { prefix: config.GOAL_AGENT_KEY_PREFIX });
+    },
+    openLocal() {
+      const dir = config.GOAL_AGENT_DATA_DIR ?? defaultDataDir();
+      return { store: new FileGoalStore(dir), location: dir };
+    },
+  });
+  const store = opened.store;
+  const storeInfo: StoreInfo = {
+    kind: opened.kind === 'redis' ? 'redis' : 'file',
+    location: opened.location,
+  };
   logger.info({ store: storeInfo }, 'goal store opened');
   const engine = new GoalEngine(store, {
     now: () => new Date(),
@@ -75,13 +82,14 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
   });
 
   const health = async (): Promise<{ ok: boolean; detail: string }> => {
-    await opening;
+    await opened.opened;
+    const redis = opened.redis();
     if (redis) return redis.health();
     try {
       const stats = (store as FileGoalStore).stats();
-      return { ok: true, detail: `file store at ${storeInfo.location} (${stats.journal_bytes} bytes)` };
+      return { ok: true, detail: `${storeInfo.location} (${stats.journal_bytes} bytes)` };
     } catch (error) {
-      return { ok: false, detail: `file store at ${storeInfo.location}: ${(error as Error).message}` };
+      return { ok: false, detail: `${storeInfo.location}: ${(error as Error).message}` };
     }
   };
 
@@ -91,20 +99,27 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
     engine,
     store,
     storeInfo,
+    opened,
     health,
-    mapError(error) {
-      if (isGoalEngineError(error)) {
-        return new ToolError(error.code, error.message, { ...(error.hint ? { hint: error.hint } : {}) });
-      }
-      return redis?.toToolError(error);
-    },
     async check(): Promise<CheckResult[]> {
       const h = await health();
       return [{ name: `${storeInfo.kind} store`, ok: h.ok, detail: h.detail }];
     },
     async dispose() {
-      await opening.catch(() => undefined);
-      await redis?.close();
+      await opened.closeConnection();
     },
   };
+}
+
+/** Turns engine and store failures into tool errors (the server definition's mapError). */
+export function toToolError(error: unknown, deps: Deps): ToolError | undefined {
+  if (isGoalEngineError(error)) {
+    return new ToolError(error.code, error.message, { ...(error.hint ? { hint: error.hint } : {}) });
+  }
+  if (isJournalError(error))
+    return new ToolError('unavailable', error.message, {
+      retryable: error.retryable,
+      ...(error.hint ? { hint: error.hint } : {}),
+    });
+  return deps.opened.isUnavailable(error) ? redisUnavailable(deps.storeInfo.location) : undefined;
 }

@@ -1,13 +1,21 @@
-import { GOAL_STATUSES, PRIORITIES, TASK_STATUSES, type Goal, type Task } from '@org/goal-engine';
+import {
+  GOAL_ID_PATTERN,
+  GOAL_STATUSES,
+  PRIORITIES,
+  TASK_ID_PATTERN,
+  TASK_STATUSES,
+  type Goal,
+  type Task,
+} from '@org/goal-engine';
 import { z } from '@org/mcp-core';
 
 export const GoalIdInput = z
   .string()
-  .regex(/^GOAL-\d{4,}$/, 'must look like GOAL-0001')
+  .regex(GOAL_ID_PATTERN, 'must look like GOAL-0001')
   .describe('Goal id, e.g. GOAL-0001');
 export const TaskIdInput = z
   .string()
-  .regex(/^TASK-\d{4,}$/, 'must look like TASK-0001')
+  .regex(TASK_ID_PATTERN, 'must look like TASK-0001')
   .describe('Task id, e.g. TASK-0001');
 export const PriorityInput = z.enum(PRIORITIES);
 export const TaskStatusInput = z.enum(TASK_STATUSES);

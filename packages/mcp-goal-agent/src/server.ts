@@ -1,14 +1,8 @@
-import {
-  createMcpServer,
-  ResourceTemplate,
-  coreServerOptions,
-  z,
-  type Logger,
-  type McpServer,
-} from '@org/mcp-core';
-import { packageInfo, type Config } from './config.js';
-import type { Deps } from './deps.js';
+import { defineServer, readPackageInfo, ResourceTemplate, z, type McpServer } from '@org/mcp-core';
+import { ConfigSchema, type Config } from './config.js';
+import { createDeps, toToolError, type Deps } from './deps.js';
 import { summarizeTask } from './schemas.js';
+import { TOOLSETS } from './toolsets.js';
 import { tools } from './tools/index.js';
 import { describePlan } from './tools/planning.js';
 
@@ -21,19 +15,8 @@ function instructions(deps: Deps): string {
   ].join(' ');
 }
 
-/** Builds the server with the tools the configuration enables, the goal resources and the planning prompt. Does no I/O. */
-export function createServer(deps: Deps, config: Config, logger: Logger): McpServer {
-  const server = createMcpServer({
-    name: packageInfo.name,
-    version: packageInfo.version,
-    instructions: instructions(deps),
-    tools,
-    deps,
-    logger,
-    ...coreServerOptions(config),
-    mapError: deps.mapError,
-  });
-
+/** The goal resources (goal://ID, goal://ID/plan) and the planning prompt. */
+function registerResources(server: McpServer, deps: Deps, config: Config): void {
   const listGoals = async () => ({
     resources: (await deps.engine.listGoals()).map((g) => ({
       uri: `goal://${g.id}`,
@@ -122,5 +105,16 @@ export function createServer(deps: Deps, config: Config, logger: Logger): McpSer
       ],
     }),
   );
-  return server;
 }
+
+/** The goal agent: what its bin runs and its tests build. */
+export const server = defineServer({
+  ...readPackageInfo(import.meta.url),
+  configSchema: ConfigSchema,
+  toolsets: TOOLSETS,
+  tools,
+  createDeps,
+  mapError: toToolError,
+  instructions,
+  extend: registerResources,
+});

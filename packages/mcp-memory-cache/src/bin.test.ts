@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
   callTool,
@@ -59,6 +60,29 @@ describe('the built bin over stdio', () => {
       data: { found: false },
     });
     expect(await second.close()).toBe(0);
+  });
+
+  it('a glob with many stars is answered at once on the file backend, and the server keeps answering', async () => {
+    const dir = makeTempDir('cache-bin-glob-');
+    const server = await spawn({ CACHE_DATA_DIR: dir });
+    try {
+      await callTool(server.client, 'cache_mset', {
+        data: { [`${'a'.repeat(64)}`]: 1, [`${'a'.repeat(63)}b`]: 2 },
+      });
+      const pattern = '*a*a*a*a*a*a*a*a*a*a*a*a*b';
+      const started = performance.now();
+      // Before the fix this call never answered (a backtracking regular expression per key).
+      const r = await server.client.callTool({ name: 'cache_keys', arguments: { pattern } }, undefined, {
+        timeout: 10_000,
+      });
+      const ms = performance.now() - started;
+      expect(r.structuredContent).toMatchObject({ keys: [`${'a'.repeat(63)}b`], truncated: false });
+      expect(ms).toBeLessThan(5_000);
+      expect(await callTool(server.client, 'cache_ping')).toMatchObject({ ok: true });
+    } finally {
+      expect(await server.close()).toBe(0);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('survives Redis going away: unavailable while down, back by itself, acknowledged writes kept', async () => {

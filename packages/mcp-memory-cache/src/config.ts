@@ -1,8 +1,4 @@
-import { CoreConfigSchema, readPackageInfo, z } from '@org/mcp-core';
-import { redisEnvShape } from '@org/redis-connection';
-
-/** Package name and version, read from package.json. */
-export const packageInfo = readPackageInfo(import.meta.url);
+import { CoreConfigSchema, redisEnvShape, requireRedisFor, z } from '@org/mcp-core';
 
 /** Every environment variable the server reads (the shared MCP_* and REDIS_* ones included). */
 export const ConfigSchema = CoreConfigSchema.extend({
@@ -48,6 +44,6 @@ export const ConfigSchema = CoreConfigSchema.extend({
       'Redis only: megabytes of recently read values kept in the server process and served without a round trip while Redis reports them unchanged (CLIENT TRACKING; Redis 6+, not on a cluster); 0 turns it off',
     ),
   ...redisEnvShape,
-});
+}).superRefine(requireRedisFor('CACHE_BACKEND'));
 
 export type Config = z.infer<typeof ConfigSchema>;

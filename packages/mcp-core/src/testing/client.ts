@@ -2,10 +2,12 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { z } from 'zod';
 import { loadConfig, type EnvSchema } from '../config.js';
+import type { ServerDefinition, ServerDeps } from '../define.js';
 import type { ErrorEnvelope } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
-import type { ServerDeps, ServerModule } from '../run.js';
+import { buildServer } from '../server.js';
 
 export { Client };
 
@@ -63,20 +65,27 @@ export interface ServerSession<Deps> extends ConnectedClient {
   deps: Deps;
 }
 
+/** Options of connectServer. */
+export interface ConnectServerOptions<S extends EnvSchema, Deps> {
+  /** @default a silent logger */
+  logger?: Logger;
+  /** Builds the deps instead of the definition's createDeps (e.g. with test timings). */
+  createDeps?(config: z.infer<S>, logger: Logger): Promise<Deps> | Deps;
+}
+
 /**
- * Builds a server from the parts its bin hands to runStdioServer (config schema, createDeps,
- * createServer) and `env`, as the bin would, and connects a real client in memory. `close()`
- * also disposes the deps. The log is silent unless a logger is given.
+ * Builds a server from its definition and `env` as its bin would, and connects a real client in
+ * memory. `close()` also disposes the deps. The log is silent unless a logger is given.
  */
 export async function connectServer<S extends EnvSchema, Deps extends ServerDeps>(
-  parts: Pick<ServerModule<S, Deps>, 'configSchema' | 'createDeps' | 'createServer'>,
+  definition: ServerDefinition<S, Deps>,
   env: Record<string, string>,
-  options: { logger?: Logger } = {},
+  options: ConnectServerOptions<S, Deps> = {},
 ): Promise<ServerSession<Deps>> {
-  const config = loadConfig(parts.configSchema, env);
+  const config = loadConfig(definition.configSchema, env);
   const logger = options.logger ?? (await createLogger({ name: 'test', level: 'silent' })).logger;
-  const deps = await parts.createDeps(config, logger);
-  const session = await connectInMemory(parts.createServer(deps, config, logger));
+  const deps = await (options.createDeps ?? definition.createDeps)(config, logger);
+  const session = await connectInMemory(buildServer(definition, deps, config, logger));
   return {
     ...session,
     deps,

@@ -1,6 +1,6 @@
 // Test helpers for servers built on @org/mcp-core. Node-only; not for production code.
 export { Client, connectInMemory, connectServer, readToolResult, callTool } from './client.js';
-export type { ConnectedClient, ServerSession, ToolOutcome } from './client.js';
+export type { ConnectedClient, ConnectServerOptions, ServerSession, ToolOutcome } from './client.js';
 export { spawnStdioServer } from './stdio.js';
 export type { SpawnOptions, SpawnedServer } from './stdio.js';
 export { startRedis } from './redis.js';

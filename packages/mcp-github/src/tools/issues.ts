@@ -1,9 +1,8 @@
-import { defineTool, jsonish, pageInfoShape, z, pageFields } from '@org/mcp-core';
-import type { Deps } from '../deps.js';
+import { jsonish, pageInfoShape, z, pageFields } from '@org/mcp-core';
 import { repoRef } from '../github.js';
-import { Cursor, githubPage, labelNames, Limit, RepoName } from './shared.js';
+import { Cursor, githubPage, labelNames, Limit, RepoName, requireSomeChange } from './shared.js';
+import { tool } from './tool.js';
 
-const tool = defineTool<Deps>();
 const Names = jsonish(z.array(z.string().min(1).max(100)).max(100));
 
 const IssueSummary = z.object({
@@ -178,40 +177,49 @@ export const addIssueComment = tool({
   },
 });
 
-export const createPullRequest = tool({
-  name: 'create_pull_request',
-  toolset: 'pull_requests',
-  title: 'Create pull request',
-  description: 'Opens a pull request from head (a branch, or owner:branch for a fork) into base.',
+export const updateIssue = tool({
+  name: 'update_issue',
+  toolset: 'issues',
+  title: 'Update issue',
+  description:
+    'Changes an issue: title, body, state (open/closed, with a reason), labels or assignees (each list replaces the current one).',
   input: z.object({
     repo_name: RepoName,
-    title: z.string().min(1).max(256),
-    head: z.string().min(1).max(300),
-    base: z.string().min(1).max(250),
-    body: z.string().max(65_536).default(''),
-    draft: z.boolean().default(false),
+    issue_number: z.number().int().positive(),
+    title: z.string().min(1).max(256).optional(),
+    body: z.string().max(65_536).optional(),
+    state: z.enum(['open', 'closed']).optional(),
+    state_reason: z.enum(['completed', 'not_planned', 'reopened']).optional(),
+    labels: Names.optional(),
+    assignees: Names.optional(),
   }),
-  output: Created,
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
-  async handler({ repo_name, title, head, base, body, draft }, { deps, signal }) {
+  output: z.object({
+    number: z.number(),
+    title: z.string(),
+    state: z.string(),
+    url: z.string(),
+    labels: z.array(z.string()),
+    assignees: z.array(z.string()),
+  }),
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  async handler({ repo_name, issue_number, ...patch }, { deps, signal }) {
     const ref = repoRef(repo_name, deps.config);
-    const { data } = await deps.github.request('POST /repos/{owner}/{repo}/pulls', {
+    requireSomeChange(patch);
+    const { data } = await deps.github.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
       ...ref,
-      title,
-      head,
-      base,
-      body,
-      draft,
+      issue_number,
+      ...patch,
       request: { signal },
     });
     return {
       number: data.number,
       title: data.title,
-      url: data.html_url,
       state: data.state,
-      created_at: data.created_at,
+      url: data.html_url,
+      labels: labelNames(data.labels),
+      assignees: (data.assignees ?? []).map((a) => a.login),
     };
   },
 });
 
-export const issueTools = [listIssues, getIssue, createIssue, addIssueComment, createPullRequest];
+export const issueTools = [listIssues, getIssue, createIssue, addIssueComment, updateIssue];

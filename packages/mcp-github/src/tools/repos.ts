@@ -1,19 +1,19 @@
-import { defineTool, jsonish, pageInfoShape, paginate, ToolError, z, pageFields } from '@org/mcp-core';
-import type { Deps } from '../deps.js';
+import { jsonish, pageInfoShape, paginate, ToolError, z, pageFields } from '@org/mcp-core';
+import { commitFiles, FileChange } from '../commit-files.js';
+import { tool } from './tool.js';
 import { allowedBy, repoRef } from '../github.js';
 import {
   BranchName,
   Cursor,
   decodeText,
   githubPage,
+  httpStatus,
   Limit,
   notAFile,
   RepoName,
   RepoPath,
   repoAndBranch,
 } from './shared.js';
-
-const tool = defineTool<Deps>();
 
 interface RawRepo {
   name: string;
@@ -338,9 +338,17 @@ export const getBranchInfo = tool({
         },
       };
     } catch (error) {
-      if ((error as { status?: number }).status !== 404) throw error;
+      if (httpStatus(error) !== 404) throw error;
       // Tell a missing branch from a missing (or invisible) repository.
-      await deps.github.request('GET /repos/{owner}/{repo}', { ...ref, request: { signal } });
+      try {
+        await deps.github.request('GET /repos/{owner}/{repo}', { ...ref, request: { signal } });
+      } catch (repoError) {
+        if (httpStatus(repoError) !== 404) throw repoError;
+        throw ToolError.notFound(
+          `Repository ${ref.owner}/${ref.repo} not found (or the token cannot see it)`,
+          'list_repositories shows the repositories the token can reach.',
+        );
+      }
       throw ToolError.notFound(
         `Branch "${branch_name}" not found in ${ref.owner}/${ref.repo}`,
         'list_branches shows the branches.',
@@ -393,7 +401,7 @@ export const createBranch = tool({
       };
     } catch (error) {
       if (
-        (error as { status?: number }).status === 422 &&
+        httpStatus(error) === 422 &&
         /already exists/i.test(
           JSON.stringify((error as { response?: { data?: unknown } }).response?.data ?? ''),
         )
@@ -451,7 +459,7 @@ export const createOrUpdateFile = tool({
         if (Array.isArray(data) || data.type !== 'file') throw notAFile(file_path);
         current = data.sha;
       } catch (error) {
-        if ((error as { status?: number }).status !== 404) throw error;
+        if (httpStatus(error) !== 404) throw error;
       }
     }
     const { data } = await deps.github.request('PUT /repos/{owner}/{repo}/contents/{path}', {
@@ -541,19 +549,6 @@ export const deleteFile = tool({
   },
 });
 
-const FileChange = z
-  .object({
-    path: RepoPath,
-    content: z.string().max(50_000_000).optional().describe('New content (omit with delete)'),
-    encoding: z.enum(['utf-8', 'base64']).default('utf-8'),
-    mode: z
-      .enum(['100644', '100755'])
-      .optional()
-      .describe('100755 makes the file executable (default: keep the current mode, else 100644)'),
-    delete: z.boolean().default(false),
-  })
-  .refine((f) => f.delete !== (f.content !== undefined), 'give content, or delete: true, not both');
-
 export const commitMultipleFiles = tool({
   name: 'commit_multiple_files',
   toolset: 'repos',
@@ -577,121 +572,123 @@ export const commitMultipleFiles = tool({
     commit: z.object({ sha: z.string(), message: z.string(), url: z.string(), parent: z.string() }),
   }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
-  async handler({ repo_name, branch, files, commit_message, base_branch }, { deps, signal }) {
-    const ref = repoRef(repo_name, deps.config);
-    const gh = deps.github;
-    const paths = files.map((f) => f.path);
-    const dup = paths.find((p, i) => paths.indexOf(p) !== i);
-    if (dup) throw ToolError.validation(`${dup} is listed twice`);
-    // Reads only, until everything is known to be valid.
-    let head: string;
-    let created = false;
-    try {
-      head = (
-        await gh.request('GET /repos/{owner}/{repo}/git/ref/{ref}', {
-          ...ref,
-          ref: `heads/${branch}`,
-          request: { signal },
-        })
-      ).data.object.sha;
-    } catch (error) {
-      if ((error as { status?: number }).status !== 404) throw error;
-      const base = await repoAndBranch(deps, repo_name, base_branch);
-      head = (
-        await gh.request('GET /repos/{owner}/{repo}/git/ref/{ref}', {
-          ...ref,
-          ref: `heads/${base.branch}`,
-          request: { signal },
-        })
-      ).data.object.sha;
-      created = true;
-    }
-    const { data: commit } = await gh.request('GET /repos/{owner}/{repo}/git/commits/{commit_sha}', {
-      ...ref,
-      commit_sha: head,
-      request: { signal },
-    });
-    const { data: tree } = await gh.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', {
-      ...ref,
-      tree_sha: commit.tree.sha,
-      recursive: '1',
-      request: { signal },
-    });
-    const existing = new Map(tree.tree.filter((e) => e.type === 'blob').map((e) => [e.path!, e]));
-    const dirs = new Set(tree.tree.filter((e) => e.type === 'tree').map((e) => e.path!));
-    const problems: string[] = [];
-    for (const f of files) {
-      if (f.delete && !existing.has(f.path) && !tree.truncated)
-        problems.push(`${f.path} does not exist on ${branch}, so it cannot be deleted`);
-      if (dirs.has(f.path)) problems.push(`${f.path} is a directory`);
-      if (
-        f.encoding === 'base64' &&
-        f.content !== undefined &&
-        !/^[A-Za-z0-9+/\s]*={0,2}\s*$/.test(f.content)
-      )
-        problems.push(`${f.path}: content is not base64`);
-    }
-    if (problems.length > 0) throw ToolError.validation(`Nothing was committed: ${problems.join('; ')}`);
-    // Writes: blobs for binary content, one tree, one commit, then the branch ref.
-    const entries = [];
-    for (const f of files) {
-      const mode = f.mode ?? (existing.get(f.path)?.mode === '100755' ? '100755' : '100644');
-      if (f.delete) entries.push({ path: f.path, mode: '100644' as const, type: 'blob' as const, sha: null });
-      else if (f.encoding === 'base64') {
-        const { data: blob } = await gh.request('POST /repos/{owner}/{repo}/git/blobs', {
-          ...ref,
-          content: f.content!.replace(/\s/g, ''),
-          encoding: 'base64',
-          request: { signal },
-        });
-        entries.push({ path: f.path, mode, type: 'blob' as const, sha: blob.sha });
-      } else entries.push({ path: f.path, mode, type: 'blob' as const, content: f.content! });
-    }
-    const { data: newTree } = await gh.request('POST /repos/{owner}/{repo}/git/trees', {
-      ...ref,
-      base_tree: commit.tree.sha,
-      tree: entries,
-      request: { signal },
-    });
-    const { data: newCommit } = await gh.request('POST /repos/{owner}/{repo}/git/commits', {
-      ...ref,
-      message: commit_message,
-      tree: newTree.sha,
-      parents: [head],
-      request: { signal },
-    });
-    if (created) {
-      await gh.request('POST /repos/{owner}/{repo}/git/refs', {
-        ...ref,
-        ref: `refs/heads/${branch}`,
-        sha: newCommit.sha,
-        request: { signal },
-      });
-    } else {
-      try {
-        await gh.request('PATCH /repos/{owner}/{repo}/git/refs/{ref}', {
-          ...ref,
-          ref: `heads/${branch}`,
-          sha: newCommit.sha,
-          force: false,
-          request: { signal },
-        });
-      } catch (error) {
-        if ((error as { status?: number }).status === 422) {
-          throw ToolError.conflict(
-            `${branch} moved while committing; nothing was changed on it`,
-            'Retry: the commit is rebuilt on the new head.',
-          );
-        }
-        throw error;
-      }
-    }
-    return {
-      success: true as const,
+  handler: ({ repo_name, branch, files, commit_message, base_branch }, { deps, signal }) =>
+    commitFiles(deps, {
+      repoName: repo_name,
       branch,
-      branch_created: created,
-      files_count: files.length,
-      commit: { sha: newCommit.sha, message: newCommit.message, url: newCommit.html_url, parent: head },
+      files,
+      message: commit_message,
+      baseBranch: base_branch,
+      signal,
+    }),
+});
+
+export const listCommits = tool({
+  name: 'list_commits',
+  toolset: 'repos',
+  title: 'List commits',
+  description: 'Commits of a branch (default: the default branch), newest first; paged.',
+  input: z.object({
+    repo_name: RepoName,
+    branch: z.string().min(1).max(250).optional(),
+    limit: Limit(20),
+    cursor: Cursor,
+  }),
+  output: z.object({
+    commits: z.array(
+      z.object({
+        sha: z.string(),
+        message: z.string(),
+        author: z.string().nullable(),
+        date: z.string().nullable(),
+        url: z.string(),
+      }),
+    ),
+    ...pageInfoShape,
+  }),
+  annotations: { readOnlyHint: true, openWorldHint: true },
+  async handler({ repo_name, branch, limit, cursor }, { deps, outputBudget, signal }) {
+    const ref = repoRef(repo_name, deps.config);
+    const p = await githubPage(
+      (n, perPage) =>
+        deps.github.request('GET /repos/{owner}/{repo}/commits', {
+          ...ref,
+          ...(branch ? { sha: branch } : {}),
+          per_page: perPage,
+          page: n,
+          request: { signal },
+        }),
+      {
+        limit,
+        cursor,
+        budget: outputBudget,
+        map: (c) => ({
+          sha: c.sha,
+          message: c.commit.message,
+          author: c.commit.author?.name ?? null,
+          date: c.commit.author?.date ?? null,
+          url: c.html_url,
+        }),
+      },
+    );
+    return { commits: p.items, ...pageFields(p) };
+  },
+});
+
+export const getCommit = tool({
+  name: 'get_commit',
+  toolset: 'repos',
+  title: 'Get commit',
+  description:
+    'One commit (SHA, branch or tag) with its message, stats and changed files (at most 100, patches cut to 2,000 characters).',
+  input: z.object({ repo_name: RepoName, ref: z.string().min(1).max(250) }),
+  output: z.object({
+    sha: z.string(),
+    message: z.string(),
+    author: z.string().nullable(),
+    date: z.string().nullable(),
+    url: z.string(),
+    parents: z.array(z.string()),
+    stats: z.object({ additions: z.number(), deletions: z.number(), total: z.number() }).nullable(),
+    files: z.array(
+      z.object({
+        filename: z.string(),
+        status: z.string(),
+        additions: z.number(),
+        deletions: z.number(),
+        patch: z.string().nullable(),
+      }),
+    ),
+  }),
+  annotations: { readOnlyHint: true, openWorldHint: true },
+  async handler({ repo_name, ref: commitRef }, { deps, signal }) {
+    const ref = repoRef(repo_name, deps.config);
+    const { data } = await deps.github.request('GET /repos/{owner}/{repo}/commits/{ref}', {
+      ...ref,
+      ref: commitRef,
+      request: { signal },
+    });
+    return {
+      sha: data.sha,
+      message: data.commit.message,
+      author: data.commit.author?.name ?? null,
+      date: data.commit.author?.date ?? null,
+      url: data.html_url,
+      parents: data.parents.map((x) => x.sha),
+      stats: data.stats
+        ? {
+            additions: data.stats.additions ?? 0,
+            deletions: data.stats.deletions ?? 0,
+            total: data.stats.total ?? 0,
+          }
+        : null,
+      files: (data.files ?? []).slice(0, 100).map((f) => ({
+        filename: f.filename,
+        status: f.status,
+        additions: f.additions,
+        deletions: f.deletions,
+        patch: f.patch === undefined ? null : f.patch.slice(0, 2000),
+      })),
     };
   },
 });
@@ -706,4 +703,6 @@ export const repoTools = [
   createOrUpdateFile,
   deleteFile,
   commitMultipleFiles,
+  listCommits,
+  getCommit,
 ];

@@ -103,3 +103,9 @@ export function requireSomeChange(fields: Record<string, unknown>): void {
 
 export const notAFile = (path: string) =>
   ToolError.validation(`${path} is a directory`, 'Use get_directory_tree to list it.');
+
+/** The HTTP status of an Octokit error, or undefined for any other failure. */
+export function httpStatus(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null || !('status' in error)) return undefined;
+  return typeof error.status === 'number' ? error.status : undefined;
+}

@@ -1,9 +1,7 @@
 import { executionPlan, goalProgress, planToMermaid, readyTasks, type Task } from '@org/goal-engine';
-import { defineTool, z } from '@org/mcp-core';
-import type { Deps } from '../deps.js';
+import { z } from '@org/mcp-core';
+import { tool } from './tool.js';
 import { GoalIdInput, TaskSummaryOutput, summarizeTask } from '../schemas.js';
-
-const tool = defineTool<Deps>();
 
 export const getNextTasks = tool({
   name: 'get_next_tasks',

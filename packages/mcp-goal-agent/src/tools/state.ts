@@ -1,7 +1,5 @@
-import { defineTool, jsonish, z } from '@org/mcp-core';
-import type { Deps } from '../deps.js';
-
-const tool = defineTool<Deps>();
+import { jsonish, z } from '@org/mcp-core';
+import { tool } from './tool.js';
 
 export const saveStateToCache = tool({
   name: 'save_state_to_cache',

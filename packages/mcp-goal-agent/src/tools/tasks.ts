@@ -1,5 +1,5 @@
-import { defineTool, jsonish, z } from '@org/mcp-core';
-import type { Deps } from '../deps.js';
+import { jsonish, z } from '@org/mcp-core';
+import { tool } from './tool.js';
 import {
   GoalIdInput,
   GoalOutput,
@@ -9,7 +9,6 @@ import {
   TaskStatusInput,
 } from '../schemas.js';
 
-const tool = defineTool<Deps>();
 const JsonValue = z.unknown();
 
 const Subtask = z.object({
