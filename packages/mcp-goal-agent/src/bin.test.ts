@@ -1,7 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   callTool,
@@ -9,7 +6,11 @@ import {
   startRedis,
   type RedisInstance,
   type SpawnedServer,
+  makeTempDir,
+  removeTempDirs,
 } from '@org/mcp-core/testing';
+
+afterAll(removeTempDirs);
 
 const bin = fileURLToPath(new URL('../dist/bundle/bin.js', import.meta.url));
 const baseEnv = { PATH: process.env['PATH'], MCP_LOG_LEVEL: 'warn' };
@@ -46,7 +47,7 @@ describe('the built bin over stdio', () => {
       'MCP_READ_ONLY',
     ])
       expect(help).toContain(name);
-    const dir = mkdtempSync(join(tmpdir(), 'goal-agent-check-'));
+    const dir = makeTempDir('goal-agent-check-');
     const check = execFileSync(process.execPath, [bin, '--check'], {
       encoding: 'utf8',
       env: { ...baseEnv, GOAL_AGENT_DATA_DIR: dir },
@@ -77,7 +78,7 @@ describe('the built bin over stdio', () => {
     it(`keeps state across a server restart on the ${kind} store`, async () => {
       const env =
         kind === 'file'
-          ? { GOAL_AGENT_DATA_DIR: mkdtempSync(join(tmpdir(), 'goal-agent-bin-')) }
+          ? { GOAL_AGENT_DATA_DIR: makeTempDir('goal-agent-bin-') }
           : { REDIS_URL: redis.url, GOAL_AGENT_KEY_PREFIX: 'restart' };
       const first = await spawn({ ...env, MCP_LOG_LEVEL: 'info' });
       expect(await call(first, 'create_goal', { description: 'Survive a restart' })).toMatchObject({
@@ -171,7 +172,7 @@ describe('several goal-agent processes on one store', () => {
     it(`${kind}: concurrent creates, breakdowns, status changes and claims lose nothing and never double-claim`, async () => {
       const env =
         kind === 'file'
-          ? { GOAL_AGENT_DATA_DIR: mkdtempSync(join(tmpdir(), 'goal-agent-multi-')) }
+          ? { GOAL_AGENT_DATA_DIR: makeTempDir('goal-agent-multi-') }
           : { REDIS_URL: redis.url, GOAL_AGENT_KEY_PREFIX: 'multi' };
       const servers = await Promise.all([0, 1, 2].map(() => spawn(env)));
       try {

@@ -1,15 +1,16 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   callTool,
   connectServer,
   startRedis,
   type ServerSession,
   type RedisInstance,
+  makeTempDir,
+  removeTempDirs,
 } from '@org/mcp-core/testing';
 import type { Deps } from './deps.js';
 import { server } from './server.js';
+
+afterAll(removeTempDirs);
 
 let redis: RedisInstance;
 beforeAll(async () => {
@@ -23,7 +24,7 @@ let prefixCounter = 0;
 type Kind = 'file' | 'redis';
 function envFor(kind: Kind, extra: Record<string, string> = {}): Record<string, string> {
   return kind === 'file'
-    ? { GOAL_AGENT_DATA_DIR: mkdtempSync(join(tmpdir(), 'goal-agent-test-')), ...extra }
+    ? { GOAL_AGENT_DATA_DIR: makeTempDir('goal-agent-test-'), ...extra }
     : { REDIS_URL: redis.url, GOAL_AGENT_KEY_PREFIX: `test${process.pid}_${++prefixCounter}`, ...extra };
 }
 

@@ -1,7 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
   callTool,
@@ -9,7 +7,11 @@ import {
   startRedis,
   type RedisInstance,
   type SpawnedServer,
+  makeTempDir,
+  removeTempDirs,
 } from '@org/mcp-core/testing';
+
+afterAll(removeTempDirs);
 
 const bin = fileURLToPath(new URL('../dist/bundle/bin.js', import.meta.url));
 const spawn = (env: Record<string, string>): Promise<SpawnedServer> =>
@@ -38,7 +40,7 @@ describe('the built bin over stdio', () => {
   });
 
   it('the file backend keeps values and TTLs across a restart', async () => {
-    const env = { CACHE_DATA_DIR: mkdtempSync(join(tmpdir(), 'cache-bin-')) };
+    const env = { CACHE_DATA_DIR: makeTempDir('cache-bin-') };
     const first = await spawn(env);
     await callTool(first.client, 'cache_set', { key: 'kept', value: { a: 1 } });
     await callTool(first.client, 'cache_set', { key: 'ttl', value: 'x', ttl: 3600 });
@@ -61,7 +63,7 @@ describe('the built bin over stdio', () => {
   });
 
   it('a glob with many stars is answered at once on the file backend, and the server keeps answering', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cache-bin-glob-'));
+    const dir = makeTempDir('cache-bin-glob-');
     const server = await spawn({ CACHE_DATA_DIR: dir });
     try {
       await callTool(server.client, 'cache_mset', {

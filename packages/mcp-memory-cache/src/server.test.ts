@@ -1,16 +1,17 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   callTool,
   connectServer,
   startRedis,
   type ServerSession,
   type RedisInstance,
+  makeTempDir,
+  removeTempDirs,
 } from '@org/mcp-core/testing';
 import { Redis } from 'ioredis';
 import type { Deps } from './deps.js';
 import { server } from './server.js';
+
+afterAll(removeTempDirs);
 
 let redis: RedisInstance;
 let raw: Redis;
@@ -26,7 +27,7 @@ afterAll(async () => {
 type Kind = 'file' | 'redis';
 const envFor = (kind: Kind, extra: Record<string, string> = {}): Record<string, string> =>
   kind === 'file'
-    ? { CACHE_DATA_DIR: mkdtempSync(join(tmpdir(), 'cache-server-')), ...extra }
+    ? { CACHE_DATA_DIR: makeTempDir('cache-server-'), ...extra }
     : { REDIS_URL: `${redis.url}/3`, ...extra };
 
 type Session = ServerSession<Deps>;

@@ -1,11 +1,12 @@
-import { mkdtempSync, readFileSync, appendFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, appendFileSync, statSync } from 'node:fs';
+import { makeTempDir, removeTempDirs } from '@org/mcp-core/testing';
 import { GoalEngine } from '@org/goal-engine';
 import { goalStoreContract } from '@org/goal-engine/contract';
 import { FileGoalStore } from './file-store.js';
 
-const fresh = () => mkdtempSync(join(tmpdir(), 'goal-file-store-'));
+afterAll(removeTempDirs);
+
+const fresh = () => makeTempDir('goal-file-store-');
 const clock = () => new Date('2026-02-02T00:00:00Z');
 
 describe('FileGoalStore passes the store contract', () => {

@@ -1,17 +1,18 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   startRedis,
   startRedisCluster,
   type RedisClusterInstance,
   type RedisInstance,
+  makeTempDir,
+  removeTempDirs,
 } from '@org/mcp-core/testing';
 import { Cluster, Redis } from 'ioredis';
 import { IntegerRangeError, NotAnIntegerError, type CacheBackend } from './backend.js';
 import { ClientCache } from './client-cache.js';
 import { FileCacheBackend } from './file-backend.js';
 import { RedisCacheBackend } from './redis-backend.js';
+
+afterAll(removeTempDirs);
 
 let redis: RedisInstance;
 let cluster: RedisClusterInstance;
@@ -44,7 +45,7 @@ const makers: Record<'file' | 'redis' | 'redis cluster' | 'redis + client cache'
     return { backend: make(namespace), sibling: make };
   },
   async file(namespace) {
-    const dir = mkdtempSync(join(tmpdir(), 'cache-backend-'));
+    const dir = makeTempDir('cache-backend-');
     return { backend: new FileCacheBackend(dir, namespace), sibling: (ns) => new FileCacheBackend(dir, ns) };
   },
   async redis(namespace) {

@@ -6,7 +6,8 @@ describe('server generator', () => {
   let tree: Tree;
 
   beforeEach(() => {
-    tree = createTreeWithEmptyWorkspace();
+    // This workspace formats with prettier (Nx's test tree defaults to oxfmt, which is not installed).
+    tree = createTreeWithEmptyWorkspace({ formatter: 'prettier' });
     tree.write('packages/mcp-core/package.json', JSON.stringify({ name: '@org/mcp-core', version: '1.2.3' }));
     tree.write('tsconfig.json', JSON.stringify({ files: [], references: [] }));
   });
