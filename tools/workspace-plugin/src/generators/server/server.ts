@@ -1,7 +1,7 @@
 import { spawnSync } from 'child_process';
-import { readFileSync } from 'fs';
 import { formatFiles, generateFiles, updateJson, type GeneratorCallback, type Tree } from '@nx/devkit';
 import * as path from 'path';
+import { pnpmCommand } from './pnpm';
 import type { ServerGeneratorSchema } from './schema';
 
 const NAME = /^mcp-[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -51,17 +51,11 @@ export async function serverGenerator(tree: Tree, options: ServerGeneratorSchema
  * tools/scripts/pnpm.mjs does; under CI=true pnpm would default to a frozen lockfile.
  */
 function installLockfile(root: string): void {
-  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { packageManager?: string };
-  const pinned = (pkg.packageManager ?? 'pnpm@10').replace(/^pnpm@/, '');
-  const probe = spawnSync('pnpm', ['--version'], { encoding: 'utf8' });
-  const [command, ...lead] =
-    probe.status === 0 && probe.stdout.trim().split('.')[0] === pinned.split('.')[0]
-      ? ['pnpm']
-      : ['npx', '-y', `pnpm@${pinned}`];
+  const [command, ...lead] = pnpmCommand(root);
   const args = ['install', '--no-frozen-lockfile', '--prefer-offline', '--reporter=append-only'];
   const result = spawnSync(command!, [...lead, ...args], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) {
-    throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status}): run it yourself, then npm test`);
+    throw new Error(`pnpm ${args.join(' ')} failed (exit ${result.status}): run it yourself, then npm test`);
   }
 }
 
