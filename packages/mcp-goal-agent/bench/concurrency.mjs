@@ -1,7 +1,7 @@
 // Writes per second and latency of the embedded file stores over stdio, at 1 and 8 calls in
 // flight: goal-agent create_goal and memory-cache cache_set on a fresh data directory each.
 // Pass other bundles to compare (e.g. a checkout before group commit), measured in the same run:
-//   node bench/stdio-concurrency.mjs [label=goal-agent-bin,memory-cache-bin ...]
+//   node packages/mcp-goal-agent/bench/concurrency.mjs [label=goal-agent-bin,memory-cache-bin ...]
 // Without arguments: this checkout's bundles (build them first: nx run-many -t bundle).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +18,7 @@ const builds = process.argv.slice(2).map((arg) => {
 if (builds.length === 0)
   builds.push({
     label: 'this checkout',
-    goalAgent: here('../../mcp-goal-agent/dist/bundle/bin.js'),
+    goalAgent: here('../dist/bundle/bin.js'),
     memoryCache: here('../../mcp-memory-cache/dist/bundle/bin.js'),
   });
 const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
