@@ -27,6 +27,32 @@ export interface ClientOptions {
 
 type Headers = Record<string, string | number | undefined>;
 
+/** The response of an Octokit RequestError, when GitHub answered (a guard, not a cast). */
+const httpResponse = (error: unknown): { status: number; headers: Headers } | undefined => {
+  const response =
+    typeof error === 'object' && error !== null ? (error as { response?: unknown }).response : undefined;
+  if (typeof response !== 'object' || response === null) return undefined;
+  const { status, headers } = response as { status?: unknown; headers?: unknown };
+  return typeof status === 'number' && typeof headers === 'object' && headers !== null
+    ? { status, headers: headers as Headers }
+    : undefined;
+};
+
+/** Resolves after `ms`; rejects at once when the tool call is cancelled. */
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason as Error);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason as Error);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+
 /** GitHub answers a spent quota or a secondary rate limit with 403 as well as 429. */
 const isRateLimit = (status: number | undefined, headers: Headers) =>
   status === 429 ||
@@ -53,7 +79,6 @@ export function createGitHubClient(
     auth: config.GITHUB_PERSONAL_ACCESS_TOKEN,
     baseUrl: config.GITHUB_API_URL.replace(/\/+$/, ''),
     userAgent: 'org-mcp-github',
-    request: { timeout: config.GITHUB_TIMEOUT_SECONDS * 1000 },
     throttle: {
       ...(options.writeIntervalMs === undefined
         ? {}
@@ -74,31 +99,53 @@ export function createGitHubClient(
       onSecondaryRateLimit: () => false,
     },
   });
+  const timeoutMs = config.GITHUB_TIMEOUT_SECONDS * 1000;
   octokit.hook.wrap('request', async (request, requestOptions) => {
     const method = String(requestOptions.method).toUpperCase();
+    const caller = requestOptions.request?.signal as AbortSignal | undefined;
     for (let attempt = 1; ; attempt++) {
+      // Octokit has no timeout of its own (`request.timeout` is ignored): one signal per attempt.
+      // It is set on requestOptions itself, the object inner hooks (auth) are bound to; an
+      // object passed to `request` instead would be ignored by them.
+      const timeout = AbortSignal.timeout(timeoutMs);
+      requestOptions.request = {
+        ...requestOptions.request,
+        signal: caller ? AbortSignal.any([caller, timeout]) : timeout,
+      };
       try {
         return await request(requestOptions);
       } catch (error) {
-        const response = (error as { response?: { status: number; headers: Headers } }).response;
+        if (caller?.aborted) throw error;
+        const timedOut = timeout.aborted;
+        const response = timedOut ? undefined : httpResponse(error);
         const headers = response?.headers ?? {};
         const status = response?.status;
         const decision = retryDecision(
           {
             method,
             attempt,
-            ...(status === undefined ? { networkError: isNetworkError(error) } : {}),
+            ...(status === undefined ? { networkError: timedOut || isNetworkError(error) } : {}),
             ...(status !== undefined ? { status: isRateLimit(status, headers) ? 429 : status } : {}),
             headers,
           },
           policy,
         );
-        if (!decision.retry) throw error;
+        if (!decision.retry) {
+          if (timedOut)
+            throw new ToolError(
+              'timeout',
+              `GitHub did not answer within ${config.GITHUB_TIMEOUT_SECONDS} s`,
+              {
+                hint: 'Retry, or raise GITHUB_TIMEOUT_SECONDS.',
+              },
+            );
+          throw error;
+        }
         logger.warn(
-          { method, url: requestOptions.url, status, waitMs: decision.waitMs },
+          { method, url: requestOptions.url, status, timedOut, waitMs: decision.waitMs },
           'GitHub request retried',
         );
-        await new Promise((r) => setTimeout(r, decision.waitMs));
+        await sleep(decision.waitMs, caller);
       }
     }
   });

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { getFreePort, callTool, connectServer, type ServerSession } from '@org/mcp-core/testing';
 import { startFakeGitHub, type FakeGitHub } from '../test/fake-github/index.js';
 import { fastDeps } from '../test/fast-deps.js';
@@ -58,6 +60,25 @@ describe('GitHub under the shared retry policy', () => {
     const r = await callTool(s.client, 'list_branches', { repo_name: 'acme/api' });
     expect(r).toMatchObject({ ok: false, error: { type: 'connection', retryable: true } });
     expect(r.ok || r.error.status_code).toBeUndefined();
+  });
+
+  it('GITHUB_TIMEOUT_SECONDS bounds each attempt (Octokit has no timeout of its own)', async () => {
+    const stalled = createServer(() => undefined); // reads the request, never answers
+    const seen: string[] = [];
+    stalled.on('request', (req: { url?: string }) => seen.push(req.url ?? ''));
+    await new Promise<void>((resolve) => stalled.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = stalled.address() as AddressInfo;
+      s = await connect({ GITHUB_API_URL: `http://127.0.0.1:${port}`, GITHUB_TIMEOUT_SECONDS: '1' });
+      const started = performance.now();
+      const r = await callTool(s.client, 'list_branches', { repo_name: 'acme/api' });
+      expect(r).toMatchObject({ ok: false, error: { type: 'timeout', retryable: true } });
+      expect(seen).toHaveLength(3); // a GET: the first attempt and two retries, each cut at 1 s
+      expect(performance.now() - started).toBeGreaterThanOrEqual(3000);
+    } finally {
+      stalled.closeAllConnections();
+      await new Promise<void>((resolve) => stalled.close(() => resolve()));
+    }
   });
 
   it('get_branch_info says whether the repository or the branch is missing', async () => {

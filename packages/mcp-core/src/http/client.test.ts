@@ -70,6 +70,18 @@ describe('createHttpClient against misbehaving local servers', () => {
     expect(local.hits.map((h) => h.path)).toEqual(Array(3).fill('/things?a=1&b=2&b=3'));
   });
 
+  it('a 503 carrying rate-limit headers with quota left is retried (the reset is not a wait)', async () => {
+    // IETF RateLimit-* and GitHub's x-ratelimit-* come on every answer; only a spent quota or a
+    // 429 makes the reset a wait. Here the window resets in an hour but 4000 requests are left.
+    local = await serve((_req, res, n) =>
+      n === 1
+        ? json(res, 503, { message: 'busy' }, { 'ratelimit-reset': '3600', 'ratelimit-remaining': '4000' })
+        : json(res, 200, { ok: true }),
+    );
+    expect((await client().request({ method: 'GET', path: '/x' })).data).toEqual({ ok: true });
+    expect(local.hits).toHaveLength(2);
+  });
+
   it('sends a POST that fails with 502 exactly once', async () => {
     local = await serve((_req, res) => json(res, 502, { message: 'bad gateway' }));
     const envelope = await failureOf(client().request({ method: 'POST', path: '/create', json: { a: 1 } }));

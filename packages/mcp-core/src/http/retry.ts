@@ -40,8 +40,9 @@ const header = (headers: HeaderSource, name: string): string | undefined => {
 
 /**
  * How long the server asked us to wait, in ms, from `Retry-After` (seconds or an HTTP date),
- * `RateLimit-Reset` (seconds from now) or `x-ratelimit-reset` (epoch seconds, when the quota is
- * spent: `x-ratelimit-remaining: 0`); undefined when it named no wait. Never negative.
+ * `RateLimit-Reset` (seconds from now, unless `RateLimit-Remaining` says quota is left) or
+ * `x-ratelimit-reset` (epoch seconds, when the quota is spent: `x-ratelimit-remaining: 0`);
+ * undefined when it named no wait. Never negative.
  */
 export function serverWaitMs(headers: HeaderSource, now = Date.now()): number | undefined {
   const retryAfter = header(headers, 'retry-after')?.trim();
@@ -50,8 +51,12 @@ export function serverWaitMs(headers: HeaderSource, now = Date.now()): number | 
     const at = Date.parse(retryAfter);
     if (!Number.isNaN(at)) return Math.max(0, at - now);
   }
+  // IETF RateLimit-* headers come on every answer: the reset is a wait only once the quota is
+  // spent (or when no remaining count is given), not on a 503 with requests left.
   const reset = header(headers, 'ratelimit-reset')?.trim();
-  if (reset && /^\d+$/.test(reset)) return Number(reset) * 1000;
+  const remaining = header(headers, 'ratelimit-remaining')?.trim();
+  if (reset && /^\d+$/.test(reset) && (remaining === undefined || remaining === '0'))
+    return Number(reset) * 1000;
   const epoch = header(headers, 'x-ratelimit-reset')?.trim();
   if (epoch && /^\d+$/.test(epoch) && header(headers, 'x-ratelimit-remaining')?.trim() === '0') {
     return Math.max(0, Number(epoch) * 1000 - now);
