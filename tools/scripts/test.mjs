@@ -55,7 +55,7 @@ const env = {
   NX_CACHE_DIRECTORY: join(runDir, 'nx-cache'),
   NX_WORKSPACE_DATA_DIRECTORY: join(runDir, 'nx-data'),
 };
-const nx = join(root, 'node_modules/nx/bin/nx.js');
+const nx = join(root, 'node_modules/nx/dist/bin/nx.js');
 let ok =
   run([nx, 'run-many', '-t', 'lint', 'typecheck', 'test', 'build', 'bundle', '--outputStyle=static'], env) &&
   run(['tools/scripts/pack-check.mjs'], env);

@@ -75,9 +75,14 @@ export class Journal<E> {
     this.path = path;
     this.compactBytes = options.compactBytes ?? 8 * 1024 * 1024;
     this.lock = new FileLock(path, { waitMs: options.lockWaitMs ?? 10_000 });
-    mkdirSync(dirname(path), { recursive: true });
-    if (!existsSync(path)) writeFileSync(path, '', { flag: 'a' });
-    this.refresh();
+    // The directory and file are made by the first write, so reading (and --check) creates nothing.
+    if (existsSync(path)) this.refresh();
+  }
+
+  private ensureFile(): void {
+    if (existsSync(this.path)) return;
+    mkdirSync(dirname(this.path), { recursive: true });
+    writeFileSync(this.path, '', { flag: 'a' });
   }
 
   /** Group commits (one write and one fsync each) this instance made so far. */
@@ -96,6 +101,7 @@ export class Journal<E> {
    */
   refresh(fd?: number): number {
     if (fd === undefined) {
+      if (!existsSync(this.path)) return 0; // nothing written yet
       const stat = statSync(this.path);
       if (stat.ino === this.ino && stat.size === this.offset) return stat.size;
     }
@@ -162,6 +168,7 @@ export class Journal<E> {
     try {
       while (this.queue.length > 0) {
         try {
+          this.ensureFile();
           if (!this.lock.tryAcquire()) await this.lock.acquire();
         } catch (error) {
           for (const p of this.queue.splice(0)) p.reject(error);

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
   callTool,
@@ -52,8 +53,27 @@ describe('the built bin over stdio', () => {
       encoding: 'utf8',
       env: { ...baseEnv, GOAL_AGENT_DATA_DIR: dir },
     });
-    expect(check).toContain(`ok    file store: ${dir} (0 bytes)`);
+    expect(check).toMatch(/ok {4}file store: \S*goal-agent-check-\w+ \(0 bytes\)/);
   });
+
+  it('--check creates no data directory and no journal', () => {
+    const dir = `${makeTempDir('goal-agent-check-')}/not-yet`;
+    const out = execFileSync(process.execPath, [bin, '--check'], {
+      encoding: 'utf8',
+      env: { ...baseEnv, GOAL_AGENT_DATA_DIR: dir },
+    });
+    expect(out).toMatch(/ok {4}file store: /);
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`exits 0 on ${signal} after it has written to its file store (issue 18, defect 11)`, async () => {
+      const server = await spawn({ GOAL_AGENT_DATA_DIR: makeTempDir('goal-agent-signal-') });
+      expect(await call(server, 'create_goal', { description: 'survive a signal' })).toMatchObject({ ok: true });
+      server.child.kill(signal);
+      expect(await server.exited).toBe(0);
+    });
+  }
 
   it('--check fails with exit 1 when Redis is unreachable, without showing the password', () => {
     let out = '';

@@ -1,7 +1,7 @@
 // Faults of the embedded file store met through the built bin: a process killed while holding
 // the journal's lock, a lock held too long, a damaged journal.
 import { spawn as spawnChild, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -175,7 +175,7 @@ describe('restore_state_from_cache under a kill', () => {
     const journal = join(dir, 'goals.journal');
     const started = () =>
       kind === 'file'
-        ? Promise.resolve(readFileSync(journal, 'utf8').includes('GOAL-0001'))
+        ? Promise.resolve(existsSync(journal) && readFileSync(journal, 'utf8').includes('GOAL-0001'))
         : raw.exists(`{${prefix}:GOAL-0001}:goal`).then((n) => n > 0);
     const restoring = server.client
       .callTool({ name: 'restore_state_from_cache', arguments: { state_json: stateJson } })

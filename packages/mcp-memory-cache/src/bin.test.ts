@@ -97,7 +97,8 @@ describe('the built bin over stdio', () => {
         // A copy of w0 (read before the outage) is not served while Redis is away.
         const read = await callTool(server.client, 'cache_get', { key: 'w0' });
         if (i < 10) expect(read).toMatchObject({ ok: true, data: { value: 0 } });
-        if (!r.ok) expect(read).toMatchObject({ ok: false, error: { type: 'unavailable' } });
+        // While Redis is down (from i = 20 it is back, and the read may already succeed).
+        if (!r.ok && i < 20) expect(read).toMatchObject({ ok: false, error: { type: 'unavailable' } });
         if (r.ok) acknowledged.push(`w${i}`);
         else {
           expect(r.error).toMatchObject({ type: 'unavailable', retryable: true });

@@ -143,7 +143,9 @@ describe('createHttpClient against misbehaving local servers', () => {
       .request({ method: 'GET', path: '/', signal: controller.signal })
       .catch((e: unknown) => e);
     expect((error as Error).name).toBe('AbortError');
-    expect(local.hits).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 300));
+    // Sent once at most (it may be cancelled before the server has read it), never again.
+    expect(local.hits.length).toBeLessThanOrEqual(1);
   });
 
   it('maps statuses by kind with the vendor message, and never shows HTML or a stack trace', async () => {

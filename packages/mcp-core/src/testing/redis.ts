@@ -29,7 +29,7 @@ export interface RedisInstance {
   close(): Promise<void>;
 }
 
-/** The process id of the Redis answering on `port`, or undefined when none answers (yet). */
+/** The process id of the Redis answering on `port` once it has loaded its data, or undefined when none answers (yet). */
 async function serverPid(port: number, password?: string): Promise<number | undefined> {
   return new Promise((resolve) => {
     const socket = connect({ port, host: '127.0.0.1' });
@@ -40,11 +40,15 @@ async function serverPid(port: number, password?: string): Promise<number | unde
     };
     socket.setTimeout(500, () => done(undefined));
     socket.on('error', () => done(undefined));
-    socket.on('connect', () => socket.write(`${password ? `AUTH ${password}\r\n` : ''}INFO server\r\n`));
+    socket.on('connect', () =>
+      socket.write(`${password ? `AUTH ${password}\r\n` : ''}INFO server\r\nINFO persistence\r\n`),
+    );
     socket.on('data', (data) => {
       reply += data.toString();
       const pid = /process_id:(\d+)/.exec(reply);
-      if (pid) done(Number(pid[1]));
+      // While it loads an append-only file Redis answers INFO but refuses commands (-LOADING).
+      const loading = /loading:(\d)/.exec(reply);
+      if (pid && loading) done(loading[1] === '0' ? Number(pid[1]) : undefined);
       else if (/^-|\r\n-/.test(reply)) done(undefined);
     });
   });

@@ -8,13 +8,14 @@ const half = () => 0.5;
 
 describe('retryDelay', () => {
   it.each([
-    ['a read on 503', get, { status: 503 }, 0, 50],
+    // mcp-core's backoff: step = base * 2^(attempt), jittered in [step/2, step]; half → 0.75 step.
+    ['a read on 503', get, { status: 503 }, 0, 75],
     ['a read on 429 with Retry-After 2', get, { status: 429, retryAfter: '2' }, 0, 2000],
-    ['Retry-After 0 still waits a little', get, { status: 429, retryAfter: '0' }, 0, 50],
-    ['backoff doubles', get, { status: 502 }, 2, 200],
-    ['a search POST on 503 (it only reads)', search, { status: 503 }, 0, 50],
-    ['a create whose connection was refused (never sent)', create, { code: 'ECONNREFUSED' }, 0, 50],
-    ['a read whose connection dropped', get, { code: 'ECONNRESET' }, 0, 50],
+    ['Retry-After 0 still waits a little', get, { status: 429, retryAfter: '0' }, 0, 75],
+    ['backoff doubles', get, { status: 502 }, 2, 300],
+    ['a search POST on 503 (it only reads)', search, { status: 503 }, 0, 75],
+    ['a create whose connection was refused (never sent)', create, { code: 'ECONNREFUSED' }, 0, 75],
+    ['a read whose connection dropped', get, { code: 'ECONNRESET' }, 0, 75],
   ])('retries %s', (_name, request, failure, attempt, expected) => {
     expect(retryDelay(policy, attempt, request, failure, half)).toBe(expected);
   });

@@ -1,5 +1,7 @@
-// The retry policy and request pacing under the Jira clients. It stands in for the shared policy of
-// @org/mcp-core's HTTP module until that lands; only this file needs to change to adopt it.
+// The retry policy and request pacing under the Jira clients: mcp-core's one retry policy
+// (retryDecision), with what only Jira needs on top: its read-only POSTs (search) count as
+// repeatable, and a request that never reached Jira (refused, DNS) may be repeated whatever it is.
+import { DEFAULT_RETRY_POLICY, retryDecision, serverWaitMs } from '@org/mcp-core';
 
 /** How requests are retried and spaced. */
 export interface RetryPolicy {
@@ -13,8 +15,6 @@ export interface RetryPolicy {
   minIntervalMs: number;
 }
 
-const RETRY_STATUS = new Set([408, 429, 500, 502, 503, 504]);
-const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 /** Errors raised before a request could reach the server: safe to repeat even for a create. */
 const NOT_SENT = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH']);
 const DROPPED = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'UND_ERR_SOCKET']);
@@ -28,21 +28,23 @@ const READ_ONLY_POSTS = [
 /** True when repeating this request cannot change anything twice. */
 export function isRepeatable(method: string, path: string): boolean {
   const m = method.toUpperCase();
-  return IDEMPOTENT.has(m) || (m === 'POST' && READ_ONLY_POSTS.some((r) => r.test(path)));
+  return (
+    ['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'].includes(m) ||
+    (m === 'POST' && READ_ONLY_POSTS.some((r) => r.test(path)))
+  );
 }
 
 /** Seconds from a Retry-After header (delta-seconds or an HTTP date); undefined when absent or unreadable. */
 export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
   if (!value) return undefined;
-  if (/^\d+(\.\d+)?$/.test(value.trim())) return Number(value);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, (at - now) / 1000);
+  const ms = serverWaitMs({ 'retry-after': value }, now);
+  return ms === undefined ? undefined : ms / 1000;
 }
 
 /**
  * The wait in ms before retry number `attempt` (0-based), or undefined when the request must not
  * be retried: attempts used up, a status or error that retrying cannot help, a create that may
- * have reached Jira, or a Retry-After beyond `maxWaitMs`.
+ * have reached Jira, or a Retry-After beyond `maxWaitMs` (mcp-core's retryDecision decides).
  */
 export function retryDelay(
   policy: RetryPolicy,
@@ -51,20 +53,24 @@ export function retryDelay(
   failure: { status?: number | undefined; code?: string | undefined; retryAfter?: string | undefined },
   random: () => number = Math.random,
 ): number | undefined {
-  if (attempt >= policy.retries) return undefined;
-  const repeatable = isRepeatable(request.method, request.path);
-  if (failure.status !== undefined) {
-    if (!RETRY_STATUS.has(failure.status) || !repeatable) return undefined;
-  } else if (!(failure.code && (NOT_SENT.has(failure.code) || (repeatable && DROPPED.has(failure.code))))) {
-    return undefined;
-  }
-  const backoff = random() * policy.baseMs * 2 ** attempt;
-  const after = parseRetryAfter(failure.retryAfter);
-  if (after === undefined) return backoff;
-  const wait = after * 1000;
-  if (wait > policy.maxWaitMs) return undefined;
-  // A gateway's Retry-After: 0 must not turn into a tight loop.
-  return Math.max(wait, backoff, 50);
+  const network = failure.status === undefined;
+  const notSent = network && failure.code !== undefined && NOT_SENT.has(failure.code);
+  const dropped = network && failure.code !== undefined && DROPPED.has(failure.code);
+  if (network && !notSent && !dropped) return undefined;
+  // A read-only POST, or a request that never reached Jira, is as safe to repeat as a GET.
+  const method = notSent || isRepeatable(request.method, request.path) ? 'GET' : request.method;
+  const decision = retryDecision(
+    {
+      method,
+      attempt: attempt + 1,
+      ...(network ? { networkError: true } : { status: failure.status! }),
+      headers: failure.retryAfter ? { 'retry-after': failure.retryAfter } : {},
+    },
+    { ...DEFAULT_RETRY_POLICY, retries: policy.retries, baseMs: policy.baseMs, maxWaitMs: policy.maxWaitMs },
+    Date.now(),
+    random,
+  );
+  return decision.retry ? decision.waitMs : undefined;
 }
 
 /** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */

@@ -2,7 +2,7 @@
 // shared/reference/vendor-apis): the route and method must exist, path and query parameters must
 // fit their schemas, and a JSON body must validate against the operation's request body schema.
 // A request the real API would reject comes back as a message; a clean one as undefined.
-import { existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { RecordedRequest } from '@org/mcp-core/testing';
 import { Ajv, type ValidateFunction } from 'ajv';
@@ -14,6 +14,7 @@ interface Param {
   schema?: Record<string, unknown>;
 }
 interface Operation {
+  file: string;
   method: string;
   template: string;
   regex: RegExp;
@@ -22,21 +23,19 @@ interface Operation {
   body?: { validate: ValidateFunction | undefined; required: boolean; json: boolean; types: string[] };
 }
 
-/** Where the descriptions live: JIRA_OPENAPI_DIR, else the shared reference folder beside the repo. */
-function specDir(): string {
+/**
+ * Where the descriptions live: JIRA_OPENAPI_DIR (the full published files, e.g. to regenerate
+ * the subset with make-subset.mjs), else the committed subset beside this file: every operation
+ * on a path the fake serves, with the schemas they reference, cut from Atlassian's published
+ * descriptions, so the tests run the same on any machine.
+ */
+function specDir(): { dir: string; suffix: string } {
   const fromEnv = process.env['JIRA_OPENAPI_DIR'];
-  if (fromEnv) return fromEnv;
-  for (const up of [
-    '../../../../../shared/reference/vendor-apis',
-    '../../../../../../shared/reference/vendor-apis',
-  ]) {
-    const dir = fileURLToPath(new URL(up, import.meta.url));
-    if (existsSync(`${dir}/jira-platform-v3.openapi.json`)) return dir;
-  }
-  return '/work/shared/reference/vendor-apis';
+  if (fromEnv) return { dir: fromEnv, suffix: '.openapi.json' };
+  return { dir: fileURLToPath(new URL('./openapi', import.meta.url)), suffix: '.subset.json' };
 }
 
-const FILES = ['jira-platform-v3.openapi.json', 'jira-software-agile.openapi.json'];
+const FILES = ['jira-platform-v3', 'jira-software-agile'];
 let cache: { operations: Operation[]; ajv: Ajv } | undefined;
 const paramValidators = new Map<string, ValidateFunction>();
 
@@ -59,7 +58,8 @@ function load(): { operations: Operation[]; ajv: Ajv } {
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, validateSchema: false });
   const operations: Operation[] = [];
   FILES.forEach((file, index) => {
-    const spec = JSON.parse(readFileSync(`${specDir()}/${file}`, 'utf8')) as {
+    const { dir, suffix } = specDir();
+    const spec = JSON.parse(readFileSync(`${dir}/${file}${suffix}`, 'utf8')) as {
       paths: Record<
         string,
         Record<
@@ -87,6 +87,7 @@ function load(): { operations: Operation[]; ajv: Ajv } {
         const json = 'application/json' in content;
         const ref = `${id}#/paths/${esc(template)}/${method}/requestBody/content/application~1json/schema`;
         operations.push({
+          file,
           method: method.toUpperCase(),
           template,
           regex,
@@ -154,6 +155,9 @@ export function matchOperation(
     if (!m) continue;
     const params: Record<string, string> = {};
     op.pathNames.forEach((name, i) => (params[name] = decodeURIComponent(m[i + 1]!)));
+    // JIRA_OPENAPI_RECORD=<file>: note each path served, for make-subset.mjs.
+    const record = process.env['JIRA_OPENAPI_RECORD'];
+    if (record) appendFileSync(record, `${op.file}\t${op.template}\n`);
     return { op, params };
   }
   return undefined;
