@@ -40,8 +40,9 @@ const alive = (pid) => {
 };
 
 // The run gets a temp folder of its own, so what it leaves there is its own and nothing another
-// program on the machine does counts, and an empty Nx cache, so every task really runs (Nx shares
-// its cache between clones of a repository) without --skip-nx-cache and Nx's advice to drop it.
+// program on the machine does counts, and an empty Nx cache and task database, so every task
+// really runs (Nx shares both between clones of a repository) without --skip-nx-cache and the
+// advice to drop it that Nx prints after every run with that flag.
 const before = new Set(processes().map((p) => p.pid));
 const runDir = mkdtempSync(join(tmpdir(), 'org-test-run-'));
 const runTmp = join(runDir, 'tmp');
@@ -52,6 +53,7 @@ const env = {
   TMP: runTmp,
   TEMP: runTmp,
   NX_CACHE_DIRECTORY: join(runDir, 'nx-cache'),
+  NX_WORKSPACE_DATA_DIRECTORY: join(runDir, 'nx-data'),
 };
 const nx = join(root, 'node_modules/nx/dist/bin/nx.js');
 let ok =
