@@ -47,7 +47,10 @@ const packages = readdirSync(join(root, 'packages'))
     pkg: JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')),
   }))
   .filter(({ pkg }) => !pkg.private);
-const servers = packages.filter(({ pkg }) => pkg.bin && Object.keys(pkg.bin).length > 0);
+// Servers are the packages tagged type:server (a library may ship a helper bin, e.g. file-journal-repair).
+const servers = packages.filter(
+  ({ pkg }) => pkg.nx?.tags?.includes('type:server') && pkg.bin && Object.keys(pkg.bin).length > 0,
+);
 
 async function startRegistry() {
   const port = await getFreePort();

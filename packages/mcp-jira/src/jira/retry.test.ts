@@ -58,8 +58,9 @@ describe('createPacer', () => {
         starts.push(performance.now() - t0);
       }),
     );
-    expect(starts[1]! - starts[0]!).toBeGreaterThanOrEqual(35);
-    expect(starts[2]! - starts[1]!).toBeGreaterThanOrEqual(35);
+    // Timers never fire early, so the third start is at least two intervals after the first
+    // (single gaps can shrink when a busy event loop runs two due timers back to back).
+    expect(starts[2]! - starts[0]!).toBeGreaterThanOrEqual(75);
   });
 
   it('an aborted wait rejects', async () => {
