@@ -13,7 +13,8 @@ export interface MethodCall {
   legacySearch: boolean;
 }
 
-const json = (v: unknown) => (typeof v === 'string' ? (JSON.parse(v) as unknown) : v);
+// frappe.parse_json: strings that look like JSON are parsed, others stay strings.
+const json = (v: unknown) => (typeof v === 'string' && /^\s*[[{]/.test(v) ? (JSON.parse(v) as unknown) : v);
 
 function postOnly(call: MethodCall): void {
   if (call.req.method !== 'POST' && call.req.method !== 'PUT') {
@@ -132,7 +133,7 @@ export const methods: Record<string, (call: MethodCall) => unknown> = {
     return legacySearch ? { results: rows } : { message: rows };
   },
   'frappe.client.get_value': ({ site, user, form }) => {
-    const doctype = site.doctype(String(form['doctype'])).name;
+    const doctype = form['doctype'] === 'Report' ? 'Report' : site.doctype(String(form['doctype'])).name;
     const fields = (json(form['fieldname']) as string[] | string) ?? 'name';
     const name = String(json(form['filters']));
     if (doctype === 'Report') {
