@@ -52,10 +52,14 @@ export const ConfigSchema = CoreConfigSchema.extend({
     .describe(
       'Seconds frappe_run_report waits for a prepared (background) report before answering with its id',
     ),
-}).superRefine((config, ctx) => {
-  if (!config.FRAPPE_URL && !config.FRAPPE_SITE_URL) {
-    ctx.addIssue({ code: 'custom', path: ['FRAPPE_URL'], message: 'required (or FRAPPE_SITE_URL)' });
-  }
+}).refine((config) => !!(config.FRAPPE_URL || config.FRAPPE_SITE_URL), {
+  path: ['FRAPPE_URL'],
+  message: 'required (or FRAPPE_SITE_URL)',
+  // Also when other variables are wrong, so one message lists every problem.
+  when: (payload) => {
+    const v = payload.value as { FRAPPE_URL?: unknown; FRAPPE_SITE_URL?: unknown } | undefined;
+    return !!v && typeof v === 'object' && v.FRAPPE_URL === undefined && v.FRAPPE_SITE_URL === undefined;
+  },
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
