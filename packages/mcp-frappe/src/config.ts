@@ -12,7 +12,7 @@ const siteUrl = (name: string) =>
 /** Every environment variable the server reads (the shared MCP_* ones included). */
 export const ConfigSchema = CoreConfigSchema.extend({
   FRAPPE_URL: siteUrl(
-    'Your Frappe / ERPNext site, e.g. https://erp.example.com (plain http is allowed, with a warning unless the host is loopback)',
+    'Required (or FRAPPE_SITE_URL): your Frappe / ERPNext site, e.g. https://erp.example.com (plain http is allowed, with a warning unless the host is loopback)',
   ),
   FRAPPE_SITE_URL: siteUrl("The original server's name for FRAPPE_URL; used when FRAPPE_URL is unset"),
   FRAPPE_API_KEY: secret(

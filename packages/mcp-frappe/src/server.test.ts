@@ -1,6 +1,6 @@
 // The server as a whole through MCP: tool list, annotations, read-only mode, the DocType guard,
 // error mapping of Frappe's failures, secrets, configuration.
-import { ConfigError, loadConfig } from '@org/mcp-core';
+import { ConfigError, createLogger, loadConfig } from '@org/mcp-core';
 import { callTool, connectServer } from '@org/mcp-core/testing';
 import { startFakeFrappe, TRACEBACK_MARKER, type FakeFrappe } from '../test/fake-frappe/index.js';
 import { connectFrappe, fakeEnv, type FrappeSession } from '../test/session.js';
@@ -294,7 +294,6 @@ describe('configuration', () => {
 
   it('warns in the log about plain http beyond loopback', async () => {
     const lines: string[] = [];
-    const { createLogger } = await import('@org/mcp-core');
     const { logger } = await createLogger({ name: 't', level: 'warn', writeStderr: (l) => lines.push(l) });
     const s = await connectServer(server, { ...base, FRAPPE_URL: 'http://erp.lan:8000' }, { logger });
     expect(lines.join('\n')).toContain('http://erp.lan:8000 is plain http');
