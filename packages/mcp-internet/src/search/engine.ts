@@ -81,12 +81,19 @@ export function createSearchEngine(options: SearchEngineOptions) {
   const secrets = options.secrets.filter((s) => s.length >= 4);
   const scrub = (text: string) => secrets.reduce((t, s) => t.split(s).join('[redacted]'), text);
 
-  async function pace(provider: Provider, signal?: AbortSignal): Promise<void> {
+  // Requests to one provider pass one at a time through a gate that opens `interval` after the
+  // previous request actually started, so late timers never bunch two requests together.
+  const gates = new Map<ProviderId, Promise<void>>();
+  const lastStart = new Map<ProviderId, number>();
+  function pace(provider: Provider): Promise<void> {
     const interval = options.minIntervalMs ?? provider.minIntervalMs;
-    const now = Date.now();
-    const start = Math.max(now, nextStart.get(provider.id) ?? 0);
-    nextStart.set(provider.id, start + interval);
-    if (start > now) await sleep(start - now, undefined, signal ? { signal } : undefined);
+    const mine = (gates.get(provider.id) ?? Promise.resolve()).then(async () => {
+      const wait = (lastStart.get(provider.id) ?? 0) + interval - Date.now();
+      if (wait > 0) await sleep(wait);
+      lastStart.set(provider.id, Date.now());
+    });
+    gates.set(provider.id, mine);
+    return mine;
   }
 
   async function ask(
@@ -96,7 +103,8 @@ export function createSearchEngine(options: SearchEngineOptions) {
     signal: AbortSignal | undefined,
   ): Promise<{ ok: true; results: SearchResult[]; unsupported: UnsupportedFilter[] } | { ok: false; kind: FailureKind; message: string }> {
     const { request, unsupported } = provider.build(query, filters, settings);
-    await pace(provider, signal);
+    await pace(provider);
+    signal?.throwIfAborted();
     const started = Date.now();
     try {
       const answer = await sendProviderRequest(settings.baseUrl, request, {

@@ -70,8 +70,8 @@ export const brave: Provider = {
     const code = str(body, 'error', 'code');
     const message = `Brave Search: ${str(body, 'error', 'detail') ?? (text.slice(0, 200) || `HTTP ${status}`)}`;
     if (code === 'SUBSCRIPTION_TOKEN_INVALID' || status === 401) return { kind: 'auth', message };
-    if (code === 'QUOTA_LIMITED' || (status === 429 && quotaWords.test(message))) return { kind: 'quota', message };
     if (code === 'RATE_LIMITED') return { kind: 'rate_limited', message };
+    if (code === 'QUOTA_LIMITED' || (status === 429 && /quota/i.test(message))) return { kind: 'quota', message };
     return byStatus(status, message);
   },
 };
@@ -274,7 +274,8 @@ export const google: Provider = {
       q['siteSearch'] = sites[0]!;
       q['siteSearchFilter'] = 'i';
     }
-    if (filters.date_from && !filters.date_to) q['dateRestrict'] = `d${daysSince(filters.date_from)}`;
+    if (filters.date_restrict && !filters.date_to) q['dateRestrict'] = filters.date_restrict;
+    else if (filters.date_from && !filters.date_to) q['dateRestrict'] = `d${daysSince(filters.date_from)}`;
     else if (filters.date_from || filters.date_to) {
       const compact = (d: string) => d.replaceAll('-', '');
       q['sort'] = `date:r:${compact(filters.date_from ?? '1970-01-01')}:${compact(filters.date_to ?? today())}`;

@@ -9,6 +9,8 @@ export interface SearchFilters {
   count: number;
   /** Published on or after this day (YYYY-MM-DD). */
   date_from?: string;
+  /** The same start as Google writes it (d7, w2, m6, y1), when the model gave it so. */
+  date_restrict?: string;
   /** Published on or before this day (YYYY-MM-DD). */
   date_to?: string;
   /** Only results from these sites (host names, sub-domains included). */
@@ -82,10 +84,10 @@ export interface Provider {
   classify(status: number, body: unknown, text: string): ProviderFailure;
 }
 
-/** Days from `from` (YYYY-MM-DD) to `now`, at least 1. */
+/** Whole days from `from` (YYYY-MM-DD) to `now`, at least 1. */
 export function daysSince(from: string, now = new Date()): number {
   const start = Date.parse(`${from}T00:00:00Z`);
-  return Math.max(1, Math.ceil((now.getTime() - start) / 86_400_000));
+  return Math.max(1, Math.floor((now.getTime() - start) / 86_400_000));
 }
 
 /** Today as YYYY-MM-DD (UTC). */

@@ -1,5 +1,5 @@
-import { jsonish, z } from '@org/mcp-core';
-import { ErrorSchema, FetchResultSchema, MAX_BATCH, mapBounded, pageWindow, renderFetch, unique } from './shared.js';
+import { z } from '@org/mcp-core';
+import { ErrorSchema, FetchResultSchema, MAX_BATCH, batchList, mapBounded, pageWindow, renderFetch, unique } from './shared.js';
 import { tool } from './tool.js';
 
 // Room left in the output budget for the fields around the content.
@@ -52,7 +52,7 @@ export const batchFetchUrls = tool({
   title: 'Fetch several web pages',
   description: `Fetches up to ${MAX_BATCH} URLs (repeats dropped) a few at a time and answers in input order, one result or error per URL; one bad URL never fails the call. Each page gets an equal share of the output budget unless max_length is smaller; page on with web_fetch and start_index. Same conversion and safety rules as web_fetch.`,
   input: z.object({
-    urls: jsonish(z.array(z.string().min(1).max(8192)).min(1).max(MAX_BATCH)).describe(
+    urls: batchList(z.string().min(1).max(8192), (u) => u.trim(), 'URLs').describe(
       `URLs to fetch, at most ${MAX_BATCH} (a JSON array, or the same as a JSON string)`,
     ),
     timeout: timeoutField,

@@ -1,8 +1,9 @@
-import { jsonish, z } from '@org/mcp-core';
+import { z } from '@org/mcp-core';
 import {
   ErrorSchema,
   MAX_BATCH,
   SearchResultSchema,
+  batchList,
   filterFields,
   mapBounded,
   pageWindow,
@@ -51,7 +52,7 @@ export const batchSearch = tool({
   title: 'Search several queries',
   description: `Runs up to ${MAX_BATCH} queries (repeats dropped), a few at a time and paced per provider so no provider's rate limit is tripped, and answers in input order with results or an error per query. ${PROVIDERS_NOTE}`,
   input: z.object({
-    queries: jsonish(z.array(queryField).min(1).max(MAX_BATCH)).describe(
+    queries: batchList(queryField, (q) => q, 'queries').describe(
       `Queries, at most ${MAX_BATCH} (a JSON array, or the same as a JSON string)`,
     ),
     max_results: filterFields.max_results,
@@ -86,6 +87,7 @@ export const batchSearch = tool({
 });
 
 const filterSet = z.object(filterFields).partial();
+const filterKey = (f: object) => JSON.stringify(Object.entries(f).sort());
 
 /** The original's `parallel_search_with_filters`: one query, several filter sets. */
 export const parallelSearchWithFilters = tool({
@@ -95,7 +97,7 @@ export const parallelSearchWithFilters = tool({
   description: `Runs one query once per filter set (up to ${MAX_BATCH}, repeats dropped), a few at a time, and answers in input order with each filter set as applied_filters beside its results or error. Filter fields: max_results, search_type, file_type, date_restrict, date_from, date_to, sites, language, safe_search. ${PROVIDERS_NOTE}`,
   input: z.object({
     query: queryField,
-    filters: jsonish(z.array(filterSet).min(1).max(MAX_BATCH)).describe(
+    filters: batchList(filterSet, filterKey, 'filter sets').describe(
       `Filter sets, at most ${MAX_BATCH}, e.g. [{"file_type":"pdf"},{"date_restrict":"m1","max_results":5}] (a JSON array, or the same as a JSON string)`,
     ),
     provider: providerField,
@@ -110,7 +112,7 @@ export const parallelSearchWithFilters = tool({
   }),
   annotations: { readOnlyHint: true, openWorldHint: true },
   async handler({ query, filters, provider }, { deps, signal, logger, outputBudget }) {
-    const { items, duplicates } = unique(filters, (f) => JSON.stringify(Object.entries(f).sort()));
+    const { items, duplicates } = unique(filters, filterKey);
     const share = Math.floor((outputBudget - 1500) / items.length);
     const answers = await mapBounded(
       items,

@@ -3,8 +3,19 @@ import type { FetchedPage } from '../fetch/pages.js';
 import type { SearchOutcome } from '../search/engine.js';
 import { PROVIDER_IDS, type SearchFilters } from '../search/types.js';
 
-/** At most this many URLs, queries or filter sets in one batch call. */
+/** At most this many URLs, queries or filter sets in one batch call (after repeats are dropped). */
 export const MAX_BATCH = 20;
+
+/** A batch list: 1 to MAX_BATCH distinct entries (repeats are dropped, so up to 5x as many raw). */
+export function batchList<T extends z.ZodType>(item: T, key: (value: z.output<T>) => string, what: string) {
+  return jsonish(
+    z
+      .array(item)
+      .min(1)
+      .max(MAX_BATCH * 5)
+      .refine((list) => new Set(list.map(key)).size <= MAX_BATCH, `at most ${MAX_BATCH} distinct ${what}`),
+  );
+}
 
 // ---- search input fields -------------------------------------------------------------------
 
@@ -84,6 +95,7 @@ export function toFilters(input: FilterInput, defaultCount = 10): SearchFilters 
   }
   const from = input.date_from ?? (input.date_restrict ? restrictStart(input.date_restrict) : undefined);
   if (from) filters.date_from = from;
+  if (input.date_restrict) filters.date_restrict = input.date_restrict;
   if (input.date_to) filters.date_to = input.date_to;
   if (filters.date_from && filters.date_to && filters.date_from > filters.date_to) {
     throw ToolError.validation(`date_from (${filters.date_from}) is after date_to (${filters.date_to})`);
