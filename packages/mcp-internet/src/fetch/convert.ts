@@ -49,6 +49,7 @@ export function bodyKind(contentType: string | null | undefined, head: Uint8Arra
     if (start.startsWith('%PDF-')) return 'pdf';
     if (/^\s*(<!doctype html|<html|<head|<body)/i.test(start) || /<html[\s>]/i.test(start.slice(0, 100))) return 'html';
     if (/^\s*[[{]/.test(start)) return 'json';
+    // eslint-disable-next-line no-control-regex -- binary bytes are what this looks for
     if (mime === '' && !/[\x00-\x08\x0e-\x1a]/.test(start)) return 'text';
   }
   return 'other';

@@ -76,7 +76,6 @@ export function retryAfterMs(value: string | null, now = Date.now()): number | u
  * its minimum interval apart, however many searches run at once.
  */
 export function createSearchEngine(options: SearchEngineOptions) {
-  const nextStart = new Map<ProviderId, number>();
   const restUntil = new Map<ProviderId, { until: number; why: string }>();
   const secrets = options.secrets.filter((s) => s.length >= 4);
   const scrub = (text: string) => secrets.reduce((t, s) => t.split(s).join('[redacted]'), text);

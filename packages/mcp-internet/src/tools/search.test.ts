@@ -1,5 +1,5 @@
 import { createLogger } from '@org/mcp-core';
-import { callTool, connectServer, type ServerSession } from '@org/mcp-core/testing';
+import { callTool, connectServer, sendJson, startFakeHttpServer, type ServerSession } from '@org/mcp-core/testing';
 import {
   startFakeBrave,
   startFakeExa,
@@ -274,7 +274,6 @@ describe('secrets', () => {
   });
 
   it('a provider error body that quotes the key is scrubbed', async () => {
-    const { startFakeHttpServer, sendJson } = await import('@org/mcp-core/testing');
     const key = 'tvly-echoed-secret-key-000111';
     const echoing = await startFakeHttpServer((request, response) =>
       sendJson(response, 500, { detail: { error: `internal error for ${String(request.headers.authorization)}` } }),
