@@ -57,9 +57,17 @@ export function bodyKind(contentType: string | null | undefined, head: Uint8Arra
 
 let markdown: NodeHtmlMarkdown | undefined;
 
+/**
+ * A named export of a CommonJS package loaded with import(): Node exposes it by name, a bundle
+ * only under `default`.
+ */
+function named<M, K extends keyof M>(module: M, name: K): M[K] {
+  return (module as Record<K, M[K]>)[name] ?? (module as { default: Record<K, M[K]> }).default[name];
+}
+
 async function htmlToMarkdown(html: string): Promise<string> {
   if (!markdown) {
-    const { NodeHtmlMarkdown } = await import('node-html-markdown');
+    const NodeHtmlMarkdown = named(await import('node-html-markdown'), 'NodeHtmlMarkdown');
     markdown = new NodeHtmlMarkdown({ useLinkReferenceDefinitions: false, maxConsecutiveNewlines: 2 });
   }
   return markdown.translate(html).trim();
@@ -108,7 +116,9 @@ function absolutize(document: Dom, pageUrl: string): void {
  * finds no article in is converted whole, without scripts, styles and navigation.
  */
 export async function convertHtml(html: string, pageUrl: string): Promise<Omit<Converted, 'encoding'>> {
-  const [{ parseHTML }, { Readability }] = await Promise.all([import('linkedom'), import('@mozilla/readability')]);
+  const [linkedom, readability] = await Promise.all([import('linkedom'), import('@mozilla/readability')]);
+  const parseHTML = named(linkedom, 'parseHTML');
+  const Readability = named(readability, 'Readability');
   const { document } = parseHTML(html);
   absolutize(document, pageUrl);
   const scripts = document.querySelectorAll('script').length;
@@ -152,7 +162,8 @@ export async function convertHtml(html: string, pageUrl: string): Promise<Omit<C
 
 /** PDF → text with unpdf (PDF.js), pages joined; the document's title when it has one. */
 export async function convertPdf(bytes: Uint8Array): Promise<Omit<Converted, 'encoding'>> {
-  const { getDocumentProxy, extractText, getMeta } = await import('unpdf');
+  const unpdf = await import('unpdf');
+  const [getDocumentProxy, extractText, getMeta] = [named(unpdf, 'getDocumentProxy'), named(unpdf, 'extractText'), named(unpdf, 'getMeta')];
   // PDF.js takes ownership of the buffer it is given: hand it a copy.
   const pdf = await getDocumentProxy(new Uint8Array(bytes));
   try {
