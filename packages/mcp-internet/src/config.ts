@@ -45,7 +45,7 @@ export const ConfigSchema = CoreConfigSchema.extend({
     .min(0)
     .max(60_000)
     .optional()
-    .describe('Minimum gap between two requests to one provider (default per provider: Brave 1000, SearXNG 500, Exa and Serper 200, Tavily and Google 100)'),
+    .describe('Minimum gap between two requests to one provider (default per provider: Brave 1100, SearXNG 500, Exa and Serper 200, Tavily and Google 100)'),
   INTERNET_MAX_CONCURRENCY: z.coerce.number().int().min(1).max(20).default(5).describe('Searches or fetches a batch tool runs at once'),
   INTERNET_FETCH_ALLOW_HOSTS: envList().describe(
     'Comma-separated hosts (intranet.corp, *.corp.example), IP addresses or CIDR ranges (10.0.0.0/8, fd00::/8) that fetches may reach although not public; everything else must be a public address',

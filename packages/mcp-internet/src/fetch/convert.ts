@@ -1,11 +1,12 @@
 // Turns a fetched body into text for the model, by content type. The parsers load on first use,
 // so a server that never fetches never pays for them at start.
 import type { parseHTML as ParseHtml } from 'linkedom';
-import type { NodeHtmlMarkdown } from 'node-html-markdown';
+import type TurndownService from 'turndown';
 import { decodeBody } from './charset.js';
 
 // linkedom's document (this package compiles without the DOM lib).
 type Dom = ReturnType<typeof ParseHtml>['document'];
+type DomElement = ReturnType<Dom['createElement']>;
 
 /** How a body was turned into text. */
 export type DocumentFormat = 'markdown' | 'html' | 'json' | 'text' | 'pdf' | 'metadata';
@@ -28,6 +29,9 @@ export interface Converted {
 export type BodyKind = 'html' | 'json' | 'text' | 'pdf' | 'other';
 
 const TEXT_TYPES = /^(text\/|application\/(xml|javascript|ecmascript|x-yaml|yaml|toml|x-sh|sql|csv|rss\+xml|atom\+xml)$|[a-z]+\/[a-z0-9.+-]*\+xml$)/;
+
+/** Pages with more elements than this skip Readability (its cost grows faster than the page). */
+export const READABILITY_MAX_ELEMENTS = 20_000;
 
 /** The MIME type of a Content-Type value, lower case, without parameters. */
 export function mimeType(contentType: string | null | undefined): string {
@@ -55,8 +59,6 @@ export function bodyKind(contentType: string | null | undefined, head: Uint8Arra
   return 'other';
 }
 
-let markdown: NodeHtmlMarkdown | undefined;
-
 /**
  * A named export of a CommonJS package loaded with import(): Node exposes it by name, a bundle
  * only under `default`.
@@ -64,13 +66,58 @@ let markdown: NodeHtmlMarkdown | undefined;
 function named<M, K extends keyof M>(module: M, name: K): M[K] {
   return (module as Record<K, M[K]>)[name] ?? (module as { default: Record<K, M[K]> }).default[name];
 }
+function defaultExport<M>(module: M): M extends { default: infer D } ? D : M {
+  return ((module as { default?: unknown }).default ?? module) as M extends { default: infer D } ? D : M;
+}
 
-async function htmlToMarkdown(html: string): Promise<string> {
-  if (!markdown) {
-    const NodeHtmlMarkdown = named(await import('node-html-markdown'), 'NodeHtmlMarkdown');
-    markdown = new NodeHtmlMarkdown({ useLinkReferenceDefinitions: false, maxConsecutiveNewlines: 2 });
+let turndown: TurndownService | undefined;
+
+interface TableNode {
+  nodeName: string;
+  parentNode: TableNode | null;
+  children: TableNode[];
+  querySelector(selector: string): unknown;
+}
+function closestTable(node: TableNode): TableNode | undefined {
+  for (let n = node.parentNode; n; n = n.parentNode) if (n.nodeName === 'TABLE') return n;
+  return undefined;
+}
+
+/** Turndown with GFM tables and strikethrough, fenced code keeping its language, no scripts. */
+async function markdownOf(element: DomElement): Promise<string> {
+  if (!turndown) {
+    const [Turndown, gfm] = await Promise.all([import('turndown').then(defaultExport), import('turndown-plugin-gfm')]);
+    const service = new Turndown({ headingStyle: 'atx', codeBlockStyle: 'fenced', bulletListMarker: '-' });
+    // GFM's own table rule reads table.rows, which linkedom lacks: tables get the rules below.
+    service.use([named(gfm, 'strikethrough'), named(gfm, 'taskListItems')]);
+    service.addRule('tableCell', {
+      filter: ['th', 'td'],
+      replacement: (content) => ` ${content.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|').trim()} |`,
+    });
+    service.addRule('tableRow', {
+      filter: 'tr',
+      replacement: (content, node) => {
+        const row = node as unknown as TableNode;
+        const table = closestTable(row);
+        const first = table?.querySelector('tr') === (row as unknown);
+        const cells = row.children.filter((c) => c.nodeName === 'TH' || c.nodeName === 'TD').length;
+        return `\n|${content}${first ? `\n|${' --- |'.repeat(Math.max(cells, 1))}` : ''}`;
+      },
+    });
+    service.addRule('tableSection', { filter: ['thead', 'tbody', 'tfoot'], replacement: (content) => content });
+    service.addRule('table', { filter: 'table', replacement: (content) => `\n\n${content.trim()}\n\n` });
+    service.remove(['script', 'style', 'noscript', 'template', 'iframe', 'svg', 'form', 'button', 'canvas']);
+    service.addRule('fencedWithLanguage', {
+      filter: (node) => node.nodeName === 'PRE' && node.firstChild?.nodeName === 'CODE',
+      replacement: (_content, node) => {
+        const code = node.firstChild as unknown as { getAttribute(n: string): string | null; textContent: string | null };
+        const language = code.getAttribute('data-language') ?? /language-(\S+)/.exec(code.getAttribute('class') ?? '')?.[1] ?? '';
+        return `\n\n\`\`\`${language}\n${(code.textContent ?? '').replace(/\n$/, '')}\n\`\`\`\n\n`;
+      },
+    });
+    turndown = service;
   }
-  return markdown.translate(html).trim();
+  return turndown.turndown(element as unknown as TurndownService.Node).trim();
 }
 
 function meta(document: Dom, ...selectors: string[]): string | undefined {
@@ -110,16 +157,27 @@ function absolutize(document: Dom, pageUrl: string): void {
   }
 }
 
+/** What Readability's parse() returns, with the content as an element. */
+interface ArticleParts {
+  title?: string | null | undefined;
+  content?: DomElement | null | undefined;
+  textContent?: string | null | undefined;
+  byline?: string | null | undefined;
+  siteName?: string | null | undefined;
+  lang?: string | null | undefined;
+  publishedTime?: string | null | undefined;
+}
+
 /**
- * HTML → readable Markdown: the main content (Mozilla Readability on a linkedom DOM, which runs
- * no script), links made absolute, title/byline/published/site metadata. A page Readability
- * finds no article in is converted whole, without scripts, styles and navigation.
+ * HTML → readable Markdown: the main content (Mozilla Readability, on a linkedom DOM that runs no
+ * script; pages over READABILITY_MAX_ELEMENTS elements are converted whole, as its cost grows
+ * faster than the page), Turndown with GFM tables, links made absolute, title/byline/published
+ * metadata. A page Readability finds no article in is converted whole, without scripts, styles
+ * and navigation.
  */
 export async function convertHtml(html: string, pageUrl: string): Promise<Omit<Converted, 'encoding'>> {
-  const [linkedom, readability] = await Promise.all([import('linkedom'), import('@mozilla/readability')]);
-  const parseHTML = named(linkedom, 'parseHTML');
-  const Readability = named(readability, 'Readability');
-  const { document } = parseHTML(html);
+  const linkedom = await import('linkedom');
+  const { document } = named(linkedom, 'parseHTML')(html);
   absolutize(document, pageUrl);
   const scripts = document.querySelectorAll('script').length;
   const published = meta(
@@ -133,16 +191,29 @@ export async function convertHtml(html: string, pageUrl: string): Promise<Omit<C
   );
   const pageTitle = document.querySelector('title')?.textContent?.trim() || undefined;
   const language = document.documentElement?.getAttribute('lang') || undefined;
-  // Readability changes the DOM it reads, so the fallback works on the body as it was.
-  const whole = document.body?.innerHTML ?? html;
-  const article = new Readability(document as never, { charThreshold: 200 }).parse();
+  const elements = document.querySelectorAll('*').length;
+  // Readability drops class attributes, and with them a code block's language-xyz.
+  for (const code of document.querySelectorAll('pre > code[class*="language-"]')) {
+    const language = /language-([\w+#-]+)/.exec(code.getAttribute('class') ?? '')?.[1];
+    if (language) code.setAttribute('data-language', language);
+  }
+  let article: ArticleParts | null = null;
+  let warning: string | undefined;
+  if (elements <= READABILITY_MAX_ELEMENTS) {
+    const Readability = named(await import('@mozilla/readability'), 'Readability');
+    // Readability changes the DOM it reads: it gets a copy, the fallback keeps the page as it was.
+    const copy = document.cloneNode(true) as unknown as Dom;
+    // The serializer hands back the element itself, so Turndown needs no second parse.
+    article = new Readability<DomElement>(copy as never, { charThreshold: 200, serializer: (node) => node as never }).parse();
+  } else {
+    warning = `The page is large (${elements} elements): converted whole, without picking out the main content.`;
+  }
   let content: string;
   if (article?.content && (article.textContent ?? '').trim().length >= 50) {
-    content = await htmlToMarkdown(article.content);
+    content = await markdownOf(article.content);
   } else {
-    const { document: fallback } = parseHTML(`<html><body>${whole}</body></html>`);
-    for (const element of fallback.querySelectorAll('script,style,noscript,template,nav,footer,svg,iframe')) element.remove();
-    content = await htmlToMarkdown(fallback.body?.innerHTML ?? '');
+    for (const element of document.querySelectorAll('script,style,noscript,template,nav,footer,aside,header,svg,iframe,form')) element.remove();
+    content = await markdownOf((document.body ?? document.documentElement) as DomElement);
   }
   const result: Omit<Converted, 'encoding'> = { format: 'markdown', content };
   const title = article?.title?.trim() || pageTitle;
@@ -153,6 +224,7 @@ export async function convertHtml(html: string, pageUrl: string): Promise<Omit<C
   if (article?.siteName?.trim()) result.site_name = article.siteName.trim();
   const lang = article?.lang || language;
   if (lang) result.language = lang;
+  if (warning) result.warning = warning;
   if (content.replace(/\s+/g, ' ').length < 200 && scripts > 0) {
     result.warning =
       'The page has almost no text without running its JavaScript (a client-rendered app); this server does not run scripts.';

@@ -32,8 +32,8 @@ const quotaWords = /quota|credit|usage limit|plan limit|exceed|billing|payment/i
 export const brave: Provider = {
   id: 'brave',
   name: 'Brave Search',
-  // The free plan allows 1 request a second.
-  minIntervalMs: 1000,
+  // The free plan allows 1 request a second; the margin absorbs network jitter.
+  minIntervalMs: 1100,
   build(query, filters, settings) {
     const unsupported: UnsupportedFilter[] = [];
     const q: Record<string, string> = {

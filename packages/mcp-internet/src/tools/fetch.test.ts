@@ -38,7 +38,8 @@ describe('web_fetch: content by type', () => {
     for (const paragraph of ARTICLE_PARAGRAPHS) expect(data.content).toContain(paragraph.slice(0, 60));
     expect(data.content).toContain(`(${site.url}/docs/windows)`);
     expect(data.content).toContain(`${site.url}/images/bucket.png`);
-    expect(data.content).toMatch(/\| Algorithm +\| Bursts +\|/);
+    expect(data.content).toContain('| Algorithm | Bursts |\n| --- | --- |\n| Token bucket | yes |');
+    expect(data.content).toContain('```python\nretry_after = int(response.headers["Retry-After"])\n```');
     for (const boilerplate of ['Accept all', 'Advertisement', 'All rights reserved', 'Careers', 'dataLayer']) {
       expect(data.content).not.toContain(boilerplate);
     }

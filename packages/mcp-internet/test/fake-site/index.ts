@@ -45,7 +45,7 @@ function article(base: string): string {
 <h2>Retry-After</h2>
 <p>${ARTICLE_PARAGRAPHS[2]}</p>
 <table><thead><tr><th>Algorithm</th><th>Bursts</th></tr></thead><tbody><tr><td>Token bucket</td><td>yes</td></tr><tr><td>Fixed window</td><td>at edges</td></tr></tbody></table>
-<pre><code>retry_after = int(response.headers["Retry-After"])</code></pre>
+<pre><code class="language-python">retry_after = int(response.headers["Retry-After"])</code></pre>
 </article>
 <section class="comments"><h3>42 comments</h3><p>First! Great post.</p></section></main>
 <footer><p>© 2026 Example Inc. All rights reserved.</p><a href="/privacy">Privacy</a> <a href="/terms">Terms</a></footer>
