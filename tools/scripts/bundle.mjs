@@ -1,5 +1,5 @@
 // Bundles a server's built bin (dist/bin.js) into dist/bundle/ with esbuild: one minified ESM
-// entry plus chunks for what is loaded lazily (ioredis, pino-roll, the Redis stores), so `npx`
+// entry plus chunks for what is loaded lazily (ioredis, rotating-file-stream, the Redis stores), so `npx`
 // starts it without resolving hundreds of modules. Run in the package directory after `tsc`.
 // The benchmarks bundle the bare SDK server with the same function, to compare like with like.
 import { build } from 'esbuild';

@@ -1,4 +1,4 @@
-// The main job: the original README's "add rate limiting to our API" example, end to end, through
+// The main job: the README's "add rate limiting to our API" example, end to end, through
 // a real MCP client talking to @org/mcp-goal-agent over stdio on its embedded file store.
 // Run through `npm run demo`, which installs and builds first.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -100,10 +100,6 @@ try {
   say(
     `  Critical path: ${plan.critical_path.task_ids.join(' → ')} = ${plan.critical_path.hours} hours (a day is 8 h)`,
   );
-  say(
-    '  (The original README drew TASK-0003, TASK-0004 and TASK-0005 in one phase; tests and docs depend on the',
-  );
-  say('   implementation, so they follow it. This plan follows the dependencies exactly.)');
   say();
   say('  Mermaid:');
   for (const line of plan.mermaid.split('\n')) say(`    ${line}`);

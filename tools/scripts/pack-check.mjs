@@ -23,6 +23,11 @@ const CHECK_ENV = {
     GITHUB_PERSONAL_ACCESS_TOKEN: 'ghp_packcheckplaceholder000000000000000',
     GITHUB_API_URL: 'http://127.0.0.1:9',
   },
+  '@org/mcp-jira': {
+    JIRA_BASE_URL: 'http://127.0.0.1:9',
+    JIRA_EMAIL: 'pack-check@example.com',
+    JIRA_API_TOKEN: 'packcheckplaceholder',
+  },
 };
 const log = (line) => process.stderr.write(`[pack-check] ${line}\n`);
 
@@ -42,7 +47,10 @@ const packages = readdirSync(join(root, 'packages'))
     pkg: JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')),
   }))
   .filter(({ pkg }) => !pkg.private);
-const servers = packages.filter(({ pkg }) => pkg.bin && Object.keys(pkg.bin).length > 0);
+// Servers are the packages tagged type:server (a library may ship a helper bin, e.g. file-journal-repair).
+const servers = packages.filter(
+  ({ pkg }) => pkg.nx?.tags?.includes('type:server') && pkg.bin && Object.keys(pkg.bin).length > 0,
+);
 
 async function startRegistry() {
   const port = await getFreePort();

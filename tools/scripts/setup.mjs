@@ -10,7 +10,9 @@ if (major < 20) {
   process.exit(1);
 }
 
-runPnpm(['install', '--frozen-lockfile', '--reporter=append-only'], {
+// Warnings and errors only: the list of what was installed is not for the reader.
+console.error('Installing dependencies (pnpm install --frozen-lockfile)…');
+runPnpm(['install', '--frozen-lockfile', '--reporter=append-only', '--loglevel=warn'], {
   cwd: new URL('../../', import.meta.url),
 });
 

@@ -330,6 +330,66 @@ export function goalStoreContract(factory: StoreFactory): ContractCase[] {
       const first = await store.allocateIds('goal', 1);
       check(first === 1, 'ids are allocated by counter only; this store was never asked before');
     }),
+    withStore(
+      'importGoals creates every goal and task and moves the counters, in one step',
+      async (store) => {
+        const batch = [
+          { goal: goal(3), tasks: [task(7, 3), task(8, 3, ['TASK-0007'])] },
+          { goal: goal(5), tasks: [] },
+        ];
+        await store.importGoals(batch, { goal: 5, task: 8 });
+        same(await store.getGoalWithTasks('GOAL-0003'), batch[0], 'imported goal with its tasks');
+        same(
+          (await store.listGoals()).map((g) => g.id),
+          ['GOAL-0003', 'GOAL-0005'],
+          'imported goals listed',
+        );
+        same(await store.getTasks(['TASK-0008']), [task(8, 3, ['TASK-0007'])], 'imported task by id');
+        check((await store.allocateIds('goal', 1)) === 6, 'goal counter moved past the import');
+        check((await store.allocateIds('task', 1)) === 9, 'task counter moved past the import');
+        await store.importGoals([], { goal: 2, task: 2 });
+        check((await store.allocateIds('goal', 1)) === 7, 'an import never moves a counter back');
+      },
+    ),
+    withStore('importGoals with a goal or task id already taken changes nothing', async (store) => {
+      await store.commit({
+        goalId: 'GOAL-0002',
+        expectedVersion: 0,
+        goal: goal(2),
+        putTasks: [task(4, 2)],
+        deleteTaskIds: [],
+      });
+      for (const clash of [
+        [
+          { goal: goal(1), tasks: [task(1, 1)] },
+          { goal: goal(2), tasks: [] },
+        ],
+        [
+          { goal: goal(1), tasks: [task(1, 1)] },
+          { goal: goal(3), tasks: [task(4, 3)] },
+        ],
+      ]) {
+        let refused = false;
+        try {
+          await store.importGoals(clash, { goal: 3, task: 4 });
+        } catch (error) {
+          refused = (error as { code?: string }).code === 'conflict';
+        }
+        check(refused, 'a clashing import is a conflict');
+        same(
+          (await store.listGoals()).map((g) => g.id),
+          ['GOAL-0002'],
+          'no goal of a refused import',
+        );
+        same(await store.getTasks(['TASK-0001']), [null], 'no task of a refused import');
+        same(
+          (await store.getGoalTasks('GOAL-0002')).map((t) => t.id),
+          ['TASK-0004'],
+          'existing goal untouched',
+        );
+      }
+      check((await store.allocateIds('goal', 1)) === 1, 'a refused import moves no counter');
+    }),
     withStore('an engine workflow round-trips through the store', async (store) => {
       let clock = Date.parse(T0);
       const engine = new GoalEngine(store, { now: () => new Date((clock += 1000)) });

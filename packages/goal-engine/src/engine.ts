@@ -18,7 +18,7 @@ import {
 import { findCycle, formatCycle, readyTasks } from './planner.js';
 import { existingDependencyIds, subtaskLabel, validateSubtasks } from './subtasks.js';
 import { normalizeSnapshot } from './snapshot.js';
-import type { GoalStore } from './store.js';
+import { idsInUse, type GoalStore } from './store.js';
 
 export interface EngineOptions {
   /** The clock: the engine reads no time of its own. */
@@ -756,8 +756,9 @@ export class GoalEngine {
   /**
    * Imports a snapshot (this engine's export, or the Python original's state) all or nothing:
    * everything is validated first (shape, enums, dependencies within each goal, no cycles, no id
-   * already in the store), the id counters move past every imported id, then each goal is created;
-   * if one fails, the goals created so far are removed again.
+   * already in the store), then every goal and task is created and the id counters move past
+   * every imported id in one store step (GoalStore.importGoals), so a crash midway or a race
+   * with another writer leaves all of it or none of it.
    */
   async importState(snapshot: unknown): Promise<{ goals: number; tasks: number }> {
     const { problems, state } = normalizeSnapshot(snapshot, this.now());
@@ -770,44 +771,12 @@ export class GoalEngine {
         .filter((t) => t !== null)
         .map((t) => t!.id),
     ];
-    if (taken.length > 0) {
-      throw new GoalEngineError(
-        'conflict',
-        `These ids already exist in the store: ${taken.slice(0, 20).join(', ')}${taken.length > 20 ? ' …' : ''}`,
-        'Nothing was imported. Delete them first, or import into an empty store.',
-      );
-    }
-    await this.store.reserveIdsUpTo('goal', state.maxGoal);
-    await this.store.reserveIdsUpTo('task', state.maxTask);
-    const created: string[] = [];
-    try {
-      for (const goal of state.goals) {
-        const tasks = state.tasks.filter((t) => t.goal_id === goal.id);
-        await this.store.commit({
-          goalId: goal.id,
-          expectedVersion: 0,
-          goal,
-          putTasks: tasks,
-          deleteTaskIds: [],
-        });
-        created.push(goal.id);
-      }
-    } catch (error) {
-      for (const id of created.reverse()) {
-        const current = await this.store.getGoal(id).catch(() => null);
-        if (current)
-          await this.store
-            .commit({
-              goalId: id,
-              expectedVersion: current.version,
-              goal: null,
-              putTasks: [],
-              deleteTaskIds: [],
-            })
-            .catch(() => undefined);
-      }
-      throw error;
-    }
+    if (taken.length > 0) throw idsInUse(taken);
+    // One store step: a crash or a refusal leaves all of it or none of it.
+    await this.store.importGoals(
+      state.goals.map((goal) => ({ goal, tasks: state.tasks.filter((t) => t.goal_id === goal.id) })),
+      { goal: state.maxGoal, task: state.maxTask },
+    );
     return { goals: state.goals.length, tasks: state.tasks.length };
   }
 

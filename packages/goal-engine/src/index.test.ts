@@ -21,6 +21,7 @@ it('@org/goal-engine exports exactly these values', () => {
       "goalId",
       "goalProgress",
       "idNumber",
+      "idsInUse",
       "isGoalEngineError",
       "parseEffort",
       "planToMermaid",

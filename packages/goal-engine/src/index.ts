@@ -27,7 +27,7 @@ export type {
 } from './planner.js';
 export { planToMermaid } from './mermaid.js';
 export type { MermaidTask } from './mermaid.js';
-export { MemoryGoalStore, freezeDeep } from './store.js';
+export { MemoryGoalStore, freezeDeep, idsInUse } from './store.js';
 export type { GoalStore, GoalCommit } from './store.js';
 export { GoalEngine } from './engine.js';
 export type {

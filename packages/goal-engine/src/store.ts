@@ -1,4 +1,4 @@
-import { VersionConflictError } from './errors.js';
+import { GoalEngineError, VersionConflictError } from './errors.js';
 import { byIdNumber, type Goal, type Task } from './model.js';
 
 /**
@@ -40,6 +40,24 @@ export interface GoalStore {
   getTasks(taskIds: readonly string[]): Promise<(Task | null)[]>;
   /** Applies the change atomically or throws VersionConflictError (and changes nothing). */
   commit(change: GoalCommit): Promise<void>;
+  /**
+   * Creates every goal with its tasks and moves the id counters up to at least `counters`, in
+   * one atomic step (one journal line, one Lua script): all of it or, after a crash or a refusal,
+   * none of it. A GoalEngineError `conflict` (nothing changed) if a goal or task id is taken.
+   */
+  importGoals(
+    goals: readonly { goal: Goal; tasks: readonly Task[] }[],
+    counters: { goal: number; task: number },
+  ): Promise<void>;
+}
+
+/** The refusal of an import whose ids are taken (stores and engine say it the same way). */
+export function idsInUse(ids: readonly string[]): GoalEngineError {
+  return new GoalEngineError(
+    'conflict',
+    `These ids already exist in the store: ${ids.slice(0, 20).join(', ')}${ids.length > 20 ? ' …' : ''}`,
+    'Nothing was imported. Delete them first, or import into an empty store.',
+  );
 }
 
 /** Stored values are JSON, so a JSON round trip is a faithful deep copy. */
@@ -98,6 +116,24 @@ export class MemoryGoalStore implements GoalStore {
 
   async getTasks(taskIds: readonly string[]): Promise<(Task | null)[]> {
     return taskIds.map((id) => this.tasks.get(id) ?? null);
+  }
+
+  async importGoals(
+    goals: readonly { goal: Goal; tasks: readonly Task[] }[],
+    counters: { goal: number; task: number },
+  ): Promise<void> {
+    const taken = [
+      ...goals.filter((g) => this.goals.has(g.goal.id)).map((g) => g.goal.id),
+      ...goals.flatMap((g) => g.tasks.filter((t) => this.tasks.has(t.id)).map((t) => t.id)),
+    ];
+    if (taken.length > 0) throw idsInUse(taken);
+    for (const { goal, tasks } of goals) {
+      this.goals.set(goal.id, freezeDeep(clone(goal)));
+      this.goalTasks.set(goal.id, new Set(tasks.map((t) => t.id)));
+      for (const task of tasks) this.tasks.set(task.id, freezeDeep(clone(task)));
+    }
+    this.counters.goal = Math.max(this.counters.goal, counters.goal);
+    this.counters.task = Math.max(this.counters.task, counters.task);
   }
 
   async commit(change: GoalCommit): Promise<void> {

@@ -2,6 +2,7 @@ import {
   VersionConflictError,
   byIdNumber,
   idNumber,
+  idsInUse,
   type Goal,
   type GoalCommit,
   type GoalStore,
@@ -49,9 +50,49 @@ if c < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end
 return c
 `;
 
+/**
+ * A whole import in one step, or nothing (standalone Redis: a script is atomic, also for AOF and
+ * replicas). KEYS: goal set, task index, goal counter, task counter, then each goal's two keys.
+ * ARGV: the two counter targets, then per goal: id, score, version, json, number of tasks,
+ * (task id, task json)… Returns {0, taken ids} without a change when an id is in use, else {1}.
+ */
+const IMPORT = `
+local goals = (#KEYS - 4) / 2
+local taken = {}
+local i = 3
+for g = 0, goals - 1 do
+  if redis.call('EXISTS', KEYS[5 + 2 * g]) == 1 then taken[#taken + 1] = ARGV[i] end
+  local n = tonumber(ARGV[i + 4])
+  for k = 0, n - 1 do
+    local id = ARGV[i + 5 + 2 * k]
+    if redis.call('HEXISTS', KEYS[2], id) == 1 then taken[#taken + 1] = id end
+  end
+  i = i + 5 + 2 * n
+end
+if #taken > 0 then return {0, taken} end
+i = 3
+for g = 0, goals - 1 do
+  local id, n = ARGV[i], tonumber(ARGV[i + 4])
+  redis.call('HSET', KEYS[5 + 2 * g], 'version', ARGV[i + 2], 'json', ARGV[i + 3])
+  redis.call('ZADD', KEYS[1], ARGV[i + 1], id)
+  for k = 0, n - 1 do
+    local taskId = ARGV[i + 5 + 2 * k]
+    redis.call('HSET', KEYS[6 + 2 * g], taskId, ARGV[i + 6 + 2 * k])
+    redis.call('HSET', KEYS[2], taskId, id)
+  end
+  i = i + 5 + 2 * n
+end
+for c = 0, 1 do
+  local current = tonumber(redis.call('GET', KEYS[3 + c]) or '0')
+  if current < tonumber(ARGV[1 + c]) then redis.call('SET', KEYS[3 + c], ARGV[1 + c]) end
+end
+return {1}
+`;
+
 type Client = (Redis | Cluster) & {
   goalCommit(goalKey: string, tasksKey: string, ...args: string[]): Promise<[number, number, string[]?]>;
   goalReserve(counterKey: string, atLeast: string): Promise<number>;
+  goalImport(...keysThenArgs: string[]): Promise<[0, string[]] | [1]>;
 };
 
 export interface RedisGoalStoreOptions {
@@ -82,6 +123,7 @@ export class RedisGoalStore implements GoalStore {
     if (!('goalCommit' in redis)) {
       redis.defineCommand('goalCommit', { numberOfKeys: 2, lua: COMMIT });
       redis.defineCommand('goalReserve', { numberOfKeys: 1, lua: RESERVE });
+      redis.defineCommand('goalImport', { lua: IMPORT });
     }
     this.redis = redis as Client;
   }
@@ -165,6 +207,68 @@ export class RedisGoalStore implements GoalStore {
       }),
     );
     return out;
+  }
+
+  /**
+   * On a single Redis: one Lua script, so a crash leaves all of the import or none of it. On a
+   * Cluster a script cannot span the goals' slots: goal by goal, each one atomic, the ones made
+   * removed again if a later one fails (a crash midway can leave part of the import there).
+   */
+  async importGoals(
+    goals: readonly { goal: Goal; tasks: readonly Task[] }[],
+    counters: { goal: number; task: number },
+  ): Promise<void> {
+    if ((this.redis as Cluster).isCluster) return this.importGoalByGoal(goals, counters);
+    const keys = [this.goalsKey, this.indexKey, this.counterKey('goal'), this.counterKey('task')];
+    const args = [String(counters.goal), String(counters.task)];
+    for (const { goal, tasks } of goals) {
+      const k = this.goalKeys(goal.id);
+      keys.push(k.goal, k.tasks);
+      args.push(
+        goal.id,
+        String(idNumber(goal.id)),
+        String(goal.version),
+        JSON.stringify(goal),
+        String(tasks.length),
+      );
+      for (const t of tasks) args.push(t.id, JSON.stringify(t));
+    }
+    const reply = await this.redis.goalImport(String(keys.length), ...keys, ...args);
+    if (reply[0] === 0) throw idsInUse(reply[1]);
+  }
+
+  private async importGoalByGoal(
+    goals: readonly { goal: Goal; tasks: readonly Task[] }[],
+    counters: { goal: number; task: number },
+  ): Promise<void> {
+    const ids = goals.flatMap((g) => g.tasks.map((t) => t.id));
+    const taken = [
+      ...(await Promise.all(goals.map((g) => this.getGoal(g.goal.id)))).flatMap((g) => (g ? [g.id] : [])),
+      ...(ids.length > 0 ? await this.redis.hmget(this.indexKey, ...ids) : [])
+        .map((owner, k) => (owner ? ids[k]! : null))
+        .filter((id): id is string => id !== null),
+    ];
+    if (taken.length > 0) throw idsInUse(taken);
+    await this.reserveIdsUpTo('goal', counters.goal);
+    await this.reserveIdsUpTo('task', counters.task);
+    const created: Goal[] = [];
+    try {
+      for (const { goal, tasks } of goals) {
+        await this.commit({ goalId: goal.id, expectedVersion: 0, goal, putTasks: tasks, deleteTaskIds: [] });
+        created.push(goal);
+      }
+    } catch (error) {
+      for (const goal of created.reverse()) {
+        await this.commit({
+          goalId: goal.id,
+          expectedVersion: goal.version,
+          goal: null,
+          putTasks: [],
+          deleteTaskIds: [],
+        }).catch(() => undefined);
+      }
+      throw error;
+    }
   }
 
   async commit(change: GoalCommit): Promise<void> {

@@ -23,6 +23,8 @@ export interface ErrorEnvelope {
   type: ErrorType;
   status_code?: number;
   retryable: boolean;
+  /** With rate_limited: how long the vendor asked to wait, in seconds. */
+  retry_after_s?: number;
   hint?: string;
 }
 
@@ -38,6 +40,8 @@ export interface ToolErrorOptions {
   /** Defaults to true for rate_limited, timeout, connection, unavailable and 5xx http errors. */
   retryable?: boolean;
   hint?: string;
+  /** With rate_limited: how long the vendor asked to wait, in seconds. */
+  retryAfterS?: number;
   cause?: unknown;
 }
 
@@ -50,6 +54,7 @@ export class ToolError extends Error {
   readonly statusCode: number | undefined;
   readonly retryable: boolean;
   readonly hint: string | undefined;
+  readonly retryAfterS: number | undefined;
 
   constructor(type: ErrorType, message: string, options: ToolErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -57,6 +62,7 @@ export class ToolError extends Error {
     this.type = type;
     this.statusCode = options.statusCode;
     this.hint = options.hint;
+    this.retryAfterS = options.retryAfterS;
     this.retryable =
       options.retryable ??
       (RETRYABLE_BY_DEFAULT.has(type) || (type === 'http_error' && (options.statusCode ?? 0) >= 500));
@@ -78,6 +84,7 @@ export class ToolError extends Error {
   toEnvelope(): ErrorEnvelope {
     const envelope: ErrorEnvelope = { error: this.message, type: this.type, retryable: this.retryable };
     if (this.statusCode !== undefined) envelope.status_code = this.statusCode;
+    if (this.retryAfterS !== undefined) envelope.retry_after_s = this.retryAfterS;
     if (this.hint !== undefined) envelope.hint = this.hint;
     return envelope;
   }

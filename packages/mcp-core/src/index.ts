@@ -23,6 +23,19 @@ export { defineTool, jsonish } from './tool.js';
 export type { ToolDefinition, AnyTool, ToolAnnotations, ToolContext } from './tool.js';
 export { paginate, fitToBudget, encodeCursor, decodeCursor, pageInfoShape, pageFields } from './budget.js';
 
+// HTTP: one client and one retry policy for every vendor API.
+export { createHttpClient, httpStatus, isNetworkError } from './http/client.js';
+export type { HttpAuth, HttpClient, HttpClientOptions, HttpRequest, HttpResponse, VendorError } from './http/client.js';
+export {
+  retryDecision,
+  serverWaitMs,
+  backoffMs,
+  isIdempotentMethod,
+  isRetryableStatus,
+  DEFAULT_RETRY_POLICY,
+} from './http/retry.js';
+export type { RetryPolicy } from './http/retry.js';
+
 // Errors.
 export { ToolError, ConfigError } from './errors.js';
 export type { ErrorEnvelope, ErrorType, ToolErrorOptions } from './errors.js';

@@ -1,14 +1,17 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger, createScrubber, redactSecretKeys } from './logger.js';
+import { makeTempDir, removeTempDirs } from './testing/temp.js';
 
 const TOKEN = 'ghp_abcdefghijklmnopqrstuvwxyz0123456789';
 const PASSWORD = 'hunter2-correct-horse';
 
 describe('createLogger', () => {
+  afterAll(removeTempDirs);
+  const tempDir = () => makeTempDir('core-log-');
+
   it('redacts secrets by key, by known value and by shape, on stderr and in the file', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'core-log-'));
+    const dir = tempDir();
     const file = join(dir, 'server.log');
     const stderr: string[] = [];
     const handle = await createLogger({
@@ -64,6 +67,45 @@ describe('createLogger', () => {
       expect(text).toContain('"Cookie":"[REDACTED]"');
       expect(text).toContain('"Password":"[REDACTED]"');
     }
+  });
+
+  it('writes the file named and rotates it to <file>.1 … <file>.5, keeping 5 older files', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'logs', 'server.log'); // the folder is created
+    const numbers = (name: string) =>
+      readFileSync(join(dir, 'logs', name), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => (JSON.parse(l) as { n: number }).n);
+    const handle = await createLogger({
+      name: 't',
+      level: 'info',
+      file,
+      fileMaxBytes: 300,
+      writeStderr: () => undefined,
+    });
+    // Each line is about 100 bytes, so the file rotates every few lines.
+    for (let n = 0; n < 40; n++) handle.logger.info({ n, pad: 'x'.repeat(40) }, 'line');
+    await handle.close();
+    const rotated = ['server.log.1', 'server.log.2', 'server.log.3', 'server.log.4', 'server.log.5'];
+    expect(readdirSync(join(dir, 'logs')).sort()).toEqual(['server.log', ...rotated]);
+    // Newest in the file named, then .1, .2 … oldest; each line in one file, in order.
+    const kept = [...rotated].reverse().flatMap(numbers).concat(numbers('server.log'));
+    expect(kept.at(-1)).toBe(39);
+    expect(kept).toEqual(Array.from({ length: kept.length }, (_, i) => 40 - kept.length + i));
+    expect(kept[0]).toBeGreaterThan(0); // the oldest lines were dropped with the sixth older file
+
+    // A restart appends to the file named.
+    const again = await createLogger({
+      name: 't',
+      level: 'info',
+      file,
+      fileMaxBytes: 300,
+      writeStderr: () => undefined,
+    });
+    again.logger.info({ n: 40 }, 'after restart');
+    await again.close();
+    expect(numbers('server.log').at(-1)).toBe(40);
   });
 
   it('honours the level and logs nothing when silent', async () => {

@@ -1,4 +1,5 @@
 import { writeSync } from 'node:fs';
+import type { Writable } from 'node:stream';
 import type { Logger as PinoLogger, LevelWithSilent } from 'pino';
 
 export type LevelName = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
@@ -130,8 +131,10 @@ export interface LoggerOptions {
   name: string;
   /** @default 'warn' */
   level?: LevelWithSilent;
-  /** Also write to this file, rotated at 10 MB with 5 older files kept (`<file>.1`, `<file>.2` …). */
+  /** Also write to this file, rotated at 10 MB with 5 older files kept (`<file>.1` newest … `<file>.5`). */
   file?: string;
+  /** The size at which the file rotates; for tests. @default 10 MiB */
+  fileMaxBytes?: number;
   /** Values (tokens, passwords) to remove from every line, wherever they appear. */
   secrets?: readonly string[];
   /** Where stderr lines go; for tests. @default fs.writeSync(2, line) */
@@ -251,6 +254,29 @@ class LazyLogger implements Logger {
 }
 
 /**
+ * Opens `path` for appending (creating its folder), rotated the way logrotate does it: at
+ * `maxBytes` the file becomes `<path>.1`, `.1` becomes `.2` … and `.5` is dropped. Rejects when the
+ * file cannot be opened; a later write error is reported once on stderr and the file is dropped,
+ * never the server.
+ */
+async function openLogFile(path: string, maxBytes: number): Promise<Writable> {
+  // Loaded only when a file is wanted, to keep start-up light.
+  const { createStream } = await import('rotating-file-stream');
+  const stream = createStream(path, { size: `${maxBytes}B`, rotate: 5 });
+  await new Promise<void>((resolve, reject) => {
+    stream.once('open', () => {
+      stream.off('error', reject);
+      resolve();
+    });
+    stream.once('error', reject);
+  });
+  stream.on('error', (error: Error) => {
+    writeSync(2, `log file ${path} unavailable: ${error.message}\n`);
+  });
+  return stream;
+}
+
+/**
  * A logger that writes JSON lines (pino) to stderr (never stdout: stdout is the protocol
  * channel) and, optionally, a rotating file. Every line passes through redaction by key, by
  * known secret value and by credential pattern. pino is loaded on the first line written (see
@@ -259,17 +285,14 @@ class LazyLogger implements Logger {
 export async function createLogger(options: LoggerOptions): Promise<LoggerHandle> {
   const scrub = createScrubber(options.secrets);
   const writeStderr = options.writeStderr ?? ((line: string) => void writeSync(2, line));
-  // Loaded only when wanted: pino-roll pulls in date-fns, which costs start-up time.
   const file = options.file
-    ? await (
-        await import('pino-roll')
-      ).default({ file: options.file, size: '10m', limit: { count: 5 }, mkdir: true })
+    ? await openLogFile(options.file, options.fileMaxBytes ?? 10 * 1024 * 1024)
     : undefined;
   const destination = {
     write(line: string) {
       const clean = scrub(line);
       writeStderr(clean);
-      file?.write(clean);
+      if (file && !file.destroyed) file.write(clean);
     },
   };
   const level = options.level ?? 'warn';
@@ -291,6 +314,7 @@ export async function createLogger(options: LoggerOptions): Promise<LoggerHandle
       await sink.flush();
       if (closed || !file) return;
       closed = true;
+      if (file.destroyed) return; // after a write error
       await new Promise<void>((resolve) => {
         file.once('close', () => resolve());
         file.once('error', () => resolve());

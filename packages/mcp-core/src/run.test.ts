@@ -1,16 +1,18 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnStdioServer, type SpawnedServer } from './testing/stdio.js';
 import { readToolResult } from './testing/client.js';
+import { makeTempDir, removeTempDirs } from './testing/temp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 
 // The fixture imports ../dist, so this suite runs against the built package (nx test depends on build).
 const fixture = fileURLToPath(new URL('../test-fixtures/server.mjs', import.meta.url));
 const TOKEN = 'tok_9f8e7d6c5b4a39281706';
 const baseEnv = { PATH: process.env['PATH'], FIXTURE_TOKEN: TOKEN };
+
+afterAll(removeTempDirs);
 
 function run(args: string[], env: Record<string, string | undefined> = baseEnv) {
   const result = spawnSync(process.execPath, [fixture, ...args], { env, encoding: 'utf8', timeout: 20000 });
@@ -91,7 +93,7 @@ describe('runServer serving over stdio', () => {
   });
 
   it('serves tools, keeps stdout for protocol only and never logs the token', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'core-run-'));
+    const dir = makeTempDir('core-run-');
     const logFile = join(dir, 'fixture.log');
     server = await spawnStdioServer({
       command: process.execPath,
@@ -113,9 +115,7 @@ describe('runServer serving over stdio', () => {
     expect(await server.close()).toBe(0);
     expect(server.nonProtocolLines).toEqual([]);
     const stderr = server.stderr();
-    const fileLog = readdirSync(dir)
-      .map((f) => readFileSync(join(dir, f), 'utf8'))
-      .join('');
+    const fileLog = readFileSync(logFile, 'utf8'); // the file named, not a numbered sibling
     expect(stderr).toContain('calling upstream'); // the log was written...
     expect(fileLog).toContain('calling upstream');
     expect(stderr).not.toContain(TOKEN); // ...without the token anywhere
@@ -134,7 +134,7 @@ describe('runServer serving over stdio', () => {
 
   for (const how of ['SIGTERM', 'SIGINT', 'stdin end'] as const) {
     it(`shuts down cleanly on ${how}: deps disposed, exit code 0`, async () => {
-      const marker = join(mkdtempSync(join(tmpdir(), 'core-stop-')), 'disposed');
+      const marker = join(makeTempDir('core-stop-'), 'disposed');
       const spawned = await spawnStdioServer({
         command: process.execPath,
         args: [fixture],

@@ -231,8 +231,8 @@ export async function runServer<S extends EnvSchema, Deps extends ServerDeps>(
     await log.close();
     process.exit(0);
   };
-  // `on`, not `once`: a library that re-raises a signal when it is the only listener left
-  // (signal-exit, under the file lock) must keep seeing ours.
+  // `on`, not `once`: a library that re-raises a signal when it is the only listener left (as
+  // signal-exit does) must keep seeing ours, however many signals arrive.
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   const transport = new LineStdioTransport();

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { callTool, spawnStdioServer } from '@org/mcp-core/testing';
-import { startFakeGitHub, type FakeGitHub } from './fake-github.fixture.js';
+import { startFakeGitHub, type FakeGitHub } from '../test/fake-github/index.js';
 
 const bin = fileURLToPath(new URL('../dist/bundle/bin.js', import.meta.url));
 let gh: FakeGitHub;

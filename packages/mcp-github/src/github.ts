@@ -1,17 +1,22 @@
 import { Octokit } from '@octokit/core';
-import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import Bottleneck from 'bottleneck';
-import { ToolError, type Logger } from '@org/mcp-core';
+import {
+  DEFAULT_RETRY_POLICY,
+  ToolError,
+  isNetworkError,
+  retryDecision,
+  serverWaitMs,
+  type Logger,
+  type RetryPolicy,
+} from '@org/mcp-core';
 import type { Config } from './config.js';
 
-const GitHub = Octokit.plugin(retry, throttling);
+const GitHub = Octokit.plugin(throttling);
 export type GitHubClient = InstanceType<typeof GitHub>;
 
-const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
-
 export interface ClientOptions {
-  /** Scale of retry waits in ms (tests shrink it). @default 1000 */
+  /** Scale of retry waits in ms (tests shrink it). @default 500 */
   retryBaseMs?: number;
   /**
    * Pause between two writes (default 1 s), two writes that notify people such as a new issue
@@ -20,25 +25,61 @@ export interface ClientOptions {
   writeIntervalMs?: number;
 }
 
+type Headers = Record<string, string | number | undefined>;
+
+/** The response of an Octokit RequestError, when GitHub answered (a guard, not a cast). */
+const httpResponse = (error: unknown): { status: number; headers: Headers } | undefined => {
+  const response =
+    typeof error === 'object' && error !== null ? (error as { response?: unknown }).response : undefined;
+  if (typeof response !== 'object' || response === null) return undefined;
+  const { status, headers } = response as { status?: unknown; headers?: unknown };
+  return typeof status === 'number' && typeof headers === 'object' && headers !== null
+    ? { status, headers: headers as Headers }
+    : undefined;
+};
+
+/** Resolves after `ms`; rejects at once when the tool call is cancelled. */
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason as Error);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason as Error);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+
+/** GitHub answers a spent quota or a secondary rate limit with 403 as well as 429. */
+const isRateLimit = (status: number | undefined, headers: Headers) =>
+  status === 429 ||
+  (status === 403 &&
+    (String(headers['x-ratelimit-remaining']) === '0' || headers['retry-after'] !== undefined));
+
 /**
- * Octokit with the official retry and throttling plugins. Only idempotent requests (GET, HEAD,
- * PUT, DELETE) are retried, on 5xx and on rate limits whose wait is at most 60 s, once; a POST or
- * PATCH is never sent twice. The token never reaches the log.
+ * Octokit paced by the throttling plugin (writes, notifications and searches spaced as GitHub
+ * asks) and retried by mcp-core's one retry policy: only idempotent requests, on connection
+ * failures and 408/429/5xx (and GitHub's 403 rate limits), never sooner than GitHub asks and not
+ * at all when it asks for more than 60 s; a POST or PATCH is never sent twice. The token never
+ * reaches the log.
  */
 export function createGitHubClient(
   config: Config,
   logger: Logger,
   options: ClientOptions = {},
 ): GitHubClient {
-  const base = options.retryBaseMs ?? 1000;
+  const policy: RetryPolicy = {
+    ...DEFAULT_RETRY_POLICY,
+    baseMs: options.retryBaseMs ?? DEFAULT_RETRY_POLICY.baseMs,
+  };
   const octokit = new GitHub({
     auth: config.GITHUB_PERSONAL_ACCESS_TOKEN,
     baseUrl: config.GITHUB_API_URL.replace(/\/+$/, ''),
     userAgent: 'org-mcp-github',
-    request: { timeout: config.GITHUB_TIMEOUT_SECONDS * 1000 },
-    retry: { retries: 2, retryAfterBaseValue: base },
     throttle: {
-      retryAfterBaseValue: base,
       ...(options.writeIntervalMs === undefined
         ? {}
         : {
@@ -53,32 +94,60 @@ export function createGitHubClient(
               minTime: options.writeIntervalMs,
             }),
           }),
-      fallbackSecondaryRateRetryAfter: 60,
-      onRateLimit: (
-        retryAfter: number,
-        opts: { method: string; url: string },
-        _o: unknown,
-        retryCount: number,
-      ) => {
-        logger.warn({ retryAfter, method: opts.method, url: opts.url }, 'GitHub primary rate limit reached');
-        return retryCount < 1 && retryAfter <= 60 && IDEMPOTENT.has(opts.method);
-      },
-      onSecondaryRateLimit: (
-        retryAfter: number,
-        opts: { method: string; url: string },
-        _o: unknown,
-        retryCount: number,
-      ) => {
-        logger.warn(
-          { retryAfter, method: opts.method, url: opts.url },
-          'GitHub secondary rate limit reached',
-        );
-        return retryCount < 1 && retryAfter <= 60 && IDEMPOTENT.has(opts.method);
-      },
+      // Rate limits are retried below, by the shared policy, not by the plugin.
+      onRateLimit: () => false,
+      onSecondaryRateLimit: () => false,
     },
   });
-  octokit.hook.before('request', (req) => {
-    if (!IDEMPOTENT.has(req.method)) req.request = { ...req.request, retries: 0 } as typeof req.request;
+  const timeoutMs = config.GITHUB_TIMEOUT_SECONDS * 1000;
+  octokit.hook.wrap('request', async (request, requestOptions) => {
+    const method = String(requestOptions.method).toUpperCase();
+    const caller = requestOptions.request?.signal as AbortSignal | undefined;
+    for (let attempt = 1; ; attempt++) {
+      // Octokit has no timeout of its own (`request.timeout` is ignored): one signal per attempt.
+      // It is set on requestOptions itself, the object inner hooks (auth) are bound to; an
+      // object passed to `request` instead would be ignored by them.
+      const timeout = AbortSignal.timeout(timeoutMs);
+      requestOptions.request = {
+        ...requestOptions.request,
+        signal: caller ? AbortSignal.any([caller, timeout]) : timeout,
+      };
+      try {
+        return await request(requestOptions);
+      } catch (error) {
+        if (caller?.aborted) throw error;
+        const timedOut = timeout.aborted;
+        const response = timedOut ? undefined : httpResponse(error);
+        const headers = response?.headers ?? {};
+        const status = response?.status;
+        const decision = retryDecision(
+          {
+            method,
+            attempt,
+            ...(status === undefined ? { networkError: timedOut || isNetworkError(error) } : {}),
+            ...(status !== undefined ? { status: isRateLimit(status, headers) ? 429 : status } : {}),
+            headers,
+          },
+          policy,
+        );
+        if (!decision.retry) {
+          if (timedOut)
+            throw new ToolError(
+              'timeout',
+              `GitHub did not answer within ${config.GITHUB_TIMEOUT_SECONDS} s`,
+              {
+                hint: 'Retry, or raise GITHUB_TIMEOUT_SECONDS.',
+              },
+            );
+          throw error;
+        }
+        logger.warn(
+          { method, url: requestOptions.url, status, timedOut, waitMs: decision.waitMs },
+          'GitHub request retried',
+        );
+        await sleep(decision.waitMs, caller);
+      }
+    }
   });
   return octokit;
 }
@@ -126,7 +195,13 @@ const isRequestError = (error: unknown): error is RequestErrorLike =>
 
 /** The envelope for a GitHub API failure; undefined for anything that is not one. */
 export function toToolError(error: unknown): ToolError | undefined {
-  if (!isRequestError(error)) {
+  // Octokit reports a failed fetch as a RequestError with status 500 and no response.
+  if (!isRequestError(error) || !error.response) {
+    if (isNetworkError(error) || isNetworkError((error as { cause?: unknown })?.cause)) {
+      return new ToolError('connection', 'Could not reach the GitHub API', {
+        hint: 'Check GITHUB_API_URL and the network.',
+      });
+    }
     if (error instanceof Error && /timeout|ETIMEDOUT|aborted/i.test(error.message)) {
       return new ToolError('timeout', 'GitHub did not answer in time', {
         hint: 'Retry, or raise GITHUB_TIMEOUT_SECONDS.',
@@ -157,23 +232,14 @@ export function toToolError(error: unknown): ToolError | undefined {
       statusCode: 401,
       hint: 'Check GITHUB_PERSONAL_ACCESS_TOKEN.',
     });
-  if (
-    status === 429 ||
-    (status === 403 &&
-      (String(headers['x-ratelimit-remaining']) === '0' || headers['retry-after'] !== undefined))
-  ) {
-    const reset = Number(headers['x-ratelimit-reset']);
-    const retryAfter = Number(headers['retry-after']);
-    const when =
-      retryAfter > 0
-        ? `in ${retryAfter} s`
-        : reset > 0
-          ? `at ${new Date(reset * 1000).toISOString()}`
-          : 'later';
+  if (isRateLimit(status, headers)) {
+    const waitMs = serverWaitMs(headers);
+    const retryAfterS = waitMs === undefined ? undefined : Math.ceil(waitMs / 1000);
     return new ToolError('rate_limited', message, {
       statusCode: status,
       retryable: true,
-      hint: `GitHub rate limit; retry ${when}.`,
+      ...(retryAfterS === undefined ? {} : { retryAfterS }),
+      hint: `GitHub rate limit; retry ${retryAfterS === undefined ? 'later' : `in ${retryAfterS} s`}.`,
     });
   }
   if (status === 403)

@@ -1,6 +1,6 @@
 import { callTool, connectServer, type ConnectedClient } from '@org/mcp-core/testing';
-import { startFakeGitHub, type FakeGitHub } from './fake-github.fixture.js';
-import { fastDeps } from './server.fixture.js';
+import { startFakeGitHub, type FakeGitHub } from '../test/fake-github/index.js';
+import { fastDeps } from '../test/fast-deps.js';
 import { server } from './server.js';
 
 let gh: FakeGitHub;

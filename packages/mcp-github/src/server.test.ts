@@ -1,7 +1,7 @@
 import { createLogger } from '@org/mcp-core';
 import { callTool, connectServer, type ConnectedClient } from '@org/mcp-core/testing';
-import { startFakeGitHub, type FakeGitHub } from './fake-github.fixture.js';
-import { fastDeps } from './server.fixture.js';
+import { startFakeGitHub, type FakeGitHub } from '../test/fake-github/index.js';
+import { fastDeps } from '../test/fast-deps.js';
 import { server } from './server.js';
 
 let gh: FakeGitHub;
@@ -137,7 +137,7 @@ describe('mcp-github tools against a local GitHub API', () => {
     });
     expect(
       await callTool(s.client, 'get_branch_info', { repo_name: 'acme/gone', branch_name: 'main' }),
-    ).toMatchObject({ ok: false, error: { type: 'not_found', error: 'GitHub: Not Found' } });
+    ).toMatchObject({ ok: false, error: { type: 'not_found', error: 'Repository acme/gone not found (or the token cannot see it)' } });
   });
 
   it('creates, updates and deletes single files on the default branch unless told otherwise', async () => {

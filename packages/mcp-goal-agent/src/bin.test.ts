@@ -1,7 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
   callTool,
@@ -9,7 +7,11 @@ import {
   startRedis,
   type RedisInstance,
   type SpawnedServer,
+  makeTempDir,
+  removeTempDirs,
 } from '@org/mcp-core/testing';
+
+afterAll(removeTempDirs);
 
 const bin = fileURLToPath(new URL('../dist/bundle/bin.js', import.meta.url));
 const baseEnv = { PATH: process.env['PATH'], MCP_LOG_LEVEL: 'warn' };
@@ -46,13 +48,32 @@ describe('the built bin over stdio', () => {
       'MCP_READ_ONLY',
     ])
       expect(help).toContain(name);
-    const dir = mkdtempSync(join(tmpdir(), 'goal-agent-check-'));
+    const dir = makeTempDir('goal-agent-check-');
     const check = execFileSync(process.execPath, [bin, '--check'], {
       encoding: 'utf8',
       env: { ...baseEnv, GOAL_AGENT_DATA_DIR: dir },
     });
-    expect(check).toMatch(/ok {4}file store: \/tmp\/goal-agent-check-\w+ \(0 bytes\)/);
+    expect(check).toMatch(/ok {4}file store: \S*goal-agent-check-\w+ \(0 bytes\)/);
   });
+
+  it('--check creates no data directory and no journal', () => {
+    const dir = `${makeTempDir('goal-agent-check-')}/not-yet`;
+    const out = execFileSync(process.execPath, [bin, '--check'], {
+      encoding: 'utf8',
+      env: { ...baseEnv, GOAL_AGENT_DATA_DIR: dir },
+    });
+    expect(out).toMatch(/ok {4}file store: /);
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`exits 0 on ${signal} after it has written to its file store (issue 18, defect 11)`, async () => {
+      const server = await spawn({ GOAL_AGENT_DATA_DIR: makeTempDir('goal-agent-signal-') });
+      expect(await call(server, 'create_goal', { description: 'survive a signal' })).toMatchObject({ ok: true });
+      server.child.kill(signal);
+      expect(await server.exited).toBe(0);
+    });
+  }
 
   it('--check fails with exit 1 when Redis is unreachable, without showing the password', () => {
     let out = '';
@@ -77,7 +98,7 @@ describe('the built bin over stdio', () => {
     it(`keeps state across a server restart on the ${kind} store`, async () => {
       const env =
         kind === 'file'
-          ? { GOAL_AGENT_DATA_DIR: mkdtempSync(join(tmpdir(), 'goal-agent-bin-')) }
+          ? { GOAL_AGENT_DATA_DIR: makeTempDir('goal-agent-bin-') }
           : { REDIS_URL: redis.url, GOAL_AGENT_KEY_PREFIX: 'restart' };
       const first = await spawn({ ...env, MCP_LOG_LEVEL: 'info' });
       expect(await call(first, 'create_goal', { description: 'Survive a restart' })).toMatchObject({
@@ -171,7 +192,7 @@ describe('several goal-agent processes on one store', () => {
     it(`${kind}: concurrent creates, breakdowns, status changes and claims lose nothing and never double-claim`, async () => {
       const env =
         kind === 'file'
-          ? { GOAL_AGENT_DATA_DIR: mkdtempSync(join(tmpdir(), 'goal-agent-multi-')) }
+          ? { GOAL_AGENT_DATA_DIR: makeTempDir('goal-agent-multi-') }
           : { REDIS_URL: redis.url, GOAL_AGENT_KEY_PREFIX: 'multi' };
       const servers = await Promise.all([0, 1, 2].map(() => spawn(env)));
       try {

@@ -9,6 +9,7 @@ import {
   type ServerDeps,
 } from '@org/mcp-core';
 import { openRedisOrLocal, type OpenedStore } from '@org/redis-connection';
+import { isJournalError } from '@org/file-journal';
 import envPaths from 'env-paths';
 import type { Config } from './config.js';
 import { FileGoalStore } from './stores/file-store.js';
@@ -46,6 +47,7 @@ const STORE_METHODS = [
   'getGoalWithTasks',
   'getTasks',
   'commit',
+  'importGoals',
 ] as const;
 
 /**
@@ -114,5 +116,10 @@ export function toToolError(error: unknown, deps: Deps): ToolError | undefined {
   if (isGoalEngineError(error)) {
     return new ToolError(error.code, error.message, { ...(error.hint ? { hint: error.hint } : {}) });
   }
+  if (isJournalError(error))
+    return new ToolError('unavailable', error.message, {
+      retryable: error.retryable,
+      ...(error.hint ? { hint: error.hint } : {}),
+    });
   return deps.opened.isUnavailable(error) ? redisUnavailable(deps.storeInfo.location) : undefined;
 }

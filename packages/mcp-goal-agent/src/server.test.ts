@@ -1,15 +1,16 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   callTool,
   connectServer,
   startRedis,
   type ServerSession,
   type RedisInstance,
+  makeTempDir,
+  removeTempDirs,
 } from '@org/mcp-core/testing';
 import type { Deps } from './deps.js';
 import { server } from './server.js';
+
+afterAll(removeTempDirs);
 
 let redis: RedisInstance;
 beforeAll(async () => {
@@ -23,7 +24,7 @@ let prefixCounter = 0;
 type Kind = 'file' | 'redis';
 function envFor(kind: Kind, extra: Record<string, string> = {}): Record<string, string> {
   return kind === 'file'
-    ? { GOAL_AGENT_DATA_DIR: mkdtempSync(join(tmpdir(), 'goal-agent-test-')), ...extra }
+    ? { GOAL_AGENT_DATA_DIR: makeTempDir('goal-agent-test-'), ...extra }
     : { REDIS_URL: redis.url, GOAL_AGENT_KEY_PREFIX: `test${process.pid}_${++prefixCounter}`, ...extra };
 }
 
@@ -320,6 +321,31 @@ describe.each<Kind>(['file', 'redis'])('goal-agent tools on the %s store', (kind
       ok: false,
       error: { type: 'not_found' },
     });
+  });
+
+  it('a __proto__ metadata key is refused, not dropped while reporting success; nested, it is data', async () => {
+    const c = s.client;
+    const metadata = JSON.parse('{"team":"core","__proto__":{"admin":true}}') as Record<string, unknown>;
+    for (const args of [{ metadata }, { metadata: JSON.stringify(metadata) }]) {
+      expect(await callTool(c, 'create_goal', { description: 'g', ...args })).toMatchObject({
+        ok: false,
+        error: { type: 'validation', error: expect.stringContaining('"__proto__"') },
+      });
+    }
+    expect(await callTool(c, 'list_goals')).toMatchObject({ ok: true, data: { count: 0 } });
+    const created = await callTool<{ id: string }>(c, 'create_goal', { description: 'g' });
+    const id = created.ok ? created.data.id : '';
+    expect(await callTool(c, 'update_goal', { goal_id: id, metadata })).toMatchObject({
+      ok: false,
+      error: { type: 'validation' },
+    });
+    const nested = JSON.parse('{"team":{"__proto__":{"x":1},"y":2}}') as Record<string, unknown>;
+    expect(await callTool(c, 'update_goal', { goal_id: id, metadata: nested })).toMatchObject({ ok: true });
+    const got = await callTool<{ goal: { metadata: unknown; version: number } }>(c, 'get_goal', {
+      goal_id: id,
+    });
+    expect(got.ok && JSON.stringify(got.data.goal.metadata)).toBe(JSON.stringify(nested));
+    expect(got.ok && got.data.goal.version).toBe(2);
   });
 
   it('answers bad input with the envelope and stores nothing', async () => {

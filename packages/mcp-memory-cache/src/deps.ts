@@ -8,9 +8,10 @@ import {
   type ServerDeps,
 } from '@org/mcp-core';
 import { openRedisOrLocal, type RedisConnection } from '@org/redis-connection';
+import { isJournalError } from '@org/file-journal';
 import envPaths from 'env-paths';
 import type { Redis } from 'ioredis';
-import { NotAnIntegerError, type CacheBackend } from './backends/backend.js';
+import { IntegerRangeError, NotAnIntegerError, type CacheBackend } from './backends/backend.js';
 import type { ClientCache } from './backends/client-cache.js';
 import { FileCacheBackend } from './backends/file-backend.js';
 import type { Config } from './config.js';
@@ -127,5 +128,11 @@ export function toToolError(error: unknown, deps: Deps): ToolError | undefined {
       'cache_incr and cache_decr work only on integer values (set one with a number).',
     );
   }
+  if (isJournalError(error))
+    return new ToolError('unavailable', error.message, {
+      retryable: error.retryable,
+      ...(error.hint ? { hint: error.hint } : {}),
+    });
+  if (error instanceof IntegerRangeError) return ToolError.validation(error.message);
   return deps.isUnavailable(error) ? redisUnavailable(deps.cache.location) : undefined;
 }

@@ -1,16 +1,17 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   callTool,
   connectServer,
   startRedis,
   type ServerSession,
   type RedisInstance,
+  makeTempDir,
+  removeTempDirs,
 } from '@org/mcp-core/testing';
 import { Redis } from 'ioredis';
 import type { Deps } from './deps.js';
 import { server } from './server.js';
+
+afterAll(removeTempDirs);
 
 let redis: RedisInstance;
 let raw: Redis;
@@ -26,7 +27,7 @@ afterAll(async () => {
 type Kind = 'file' | 'redis';
 const envFor = (kind: Kind, extra: Record<string, string> = {}): Record<string, string> =>
   kind === 'file'
-    ? { CACHE_DATA_DIR: mkdtempSync(join(tmpdir(), 'cache-server-')), ...extra }
+    ? { CACHE_DATA_DIR: makeTempDir('cache-server-'), ...extra }
     : { REDIS_URL: `${redis.url}/3`, ...extra };
 
 type Session = ServerSession<Deps>;
@@ -179,6 +180,86 @@ describe.each<Kind>(['file', 'redis'])('memory-cache tools on the %s backend', (
     });
   });
 
+  it('cache_incr past 2^53 − 1 is a validation error, the same on both backends, and changes nothing', async () => {
+    const c = s.client;
+    const max = Number.MAX_SAFE_INTEGER;
+    await callTool(c, 'cache_set', { key: 'n', value: max });
+    // Redis used to answer 9007199254740992 as a success (2^53 − 1 + 2 rounded to a double).
+    expect(await callTool(c, 'cache_incr', { key: 'n', amount: 2 })).toMatchObject({
+      ok: false,
+      error: {
+        type: 'validation',
+        retryable: false,
+        error: `Adding 2 to "n" (${max}) would leave the range of exact integers, ±${max}; nothing was changed`,
+      },
+    });
+    expect(await callTool(c, 'cache_get', { key: 'n' })).toMatchObject({ ok: true, data: { value: max } });
+    expect(await callTool(c, 'cache_decr', { key: 'n', amount: max })).toMatchObject({
+      ok: true,
+      data: { value: 0 },
+    });
+    await callTool(c, 'cache_set', { key: 'm', value: -max });
+    expect(await callTool(c, 'cache_decr', { key: 'm' })).toMatchObject({
+      ok: false,
+      error: { type: 'validation' },
+    });
+  });
+
+  it('a __proto__ key in cache_mset is refused, not dropped while reporting success; nested, it is data', async () => {
+    const c = s.client;
+    const data = JSON.parse('{"a":1,"__proto__":{"polluted":true},"b":2,"c":3}') as Record<string, unknown>;
+    // Before: keys_set 3 and success, the __proto__ entry silently lost.
+    expect(await callTool(c, 'cache_mset', { data })).toMatchObject({
+      ok: false,
+      error: { type: 'validation', error: expect.stringContaining('"__proto__"') },
+    });
+    expect(await callTool(c, 'cache_mset', { data: JSON.stringify(data) })).toMatchObject({
+      ok: false,
+      error: { type: 'validation' },
+    });
+    expect(await callTool(c, 'cache_exists', { keys: ['a', 'b', 'c'] })).toMatchObject({
+      ok: true,
+      data: { exists: 0 },
+    });
+    expect(await callTool(c, 'cache_set', { key: '__proto__', value: 'as a key' })).toMatchObject({
+      ok: true,
+    });
+    expect(await callTool(c, 'cache_get', { key: '__proto__' })).toMatchObject({
+      ok: true,
+      data: { found: true, value: 'as a key' },
+    });
+    const nested = JSON.parse('{"inner":{"__proto__":{"x":1},"y":2}}') as Record<string, unknown>;
+    expect(await callTool(c, 'cache_mset', { data: { n: nested } })).toMatchObject({
+      ok: true,
+      data: { keys_set: 1 },
+    });
+    const got = await callTool<{ value: unknown }>(c, 'cache_get', { key: 'n' });
+    expect(got.ok && JSON.stringify(got.data.value)).toBe(JSON.stringify(nested));
+  });
+
+  it('keys with lone surrogates are refused, so two of them can never collide (Redis used to mix them up)', async () => {
+    const c = s.client;
+    for (const key of ['ls:\ud800', 'ls:\udbff']) {
+      expect(await callTool(c, 'cache_set', { key, value: key.charCodeAt(3) })).toMatchObject({
+        ok: false,
+        error: { type: 'validation' },
+      });
+      expect(await callTool(c, 'cache_get', { key })).toMatchObject({
+        ok: false,
+        error: { type: 'validation' },
+      });
+    }
+    expect(await callTool(c, 'cache_mset', { data: { 'ls:\ud800': 1, ok: 2 } })).toMatchObject({
+      ok: false,
+      error: { type: 'validation' },
+    });
+    expect(await callTool(c, 'cache_exists', { keys: ['ok'] })).toMatchObject({
+      ok: true,
+      data: { exists: 0 },
+    });
+    expect(await callTool(c, 'cache_set', { key: 'ls:😀', value: 1 })).toMatchObject({ ok: true });
+  });
+
   it('lists with SCAN within the budget and pages through every key', async () => {
     const c = s.client;
     const data = Object.fromEntries(
@@ -259,6 +340,9 @@ describe.each<Kind>(['file', 'redis'])('memory-cache tools on the %s backend', (
       ['cache_scan', { cursor: 'garbage' }, 'validation'],
       ['cache_keys', { cursor: 'garbage' }, 'validation'],
       ['cache_expire', { key: 'k', seconds: 0 }, 'validation'],
+      ['cache_keys', { pattern: '[z-a]' }, 'validation'],
+      ['cache_keys', { pattern: 'user:[ab' }, 'validation'],
+      ['cache_scan', { match: '[]' }, 'validation'],
     ];
     for (const [name, args, type] of cases) {
       expect(await callTool(c, name, args), `${name} ${JSON.stringify(args).slice(0, 60)}`).toMatchObject({

@@ -10,6 +10,8 @@ export interface RecordedRequest {
   headers: IncomingHttpHeaders;
   /** The raw body text ('' when none). */
   body: string;
+  /** When the request had been read in full (Date.now()). */
+  at: number;
 }
 
 export type FakeHandler = (request: RecordedRequest, response: ServerResponse) => void | Promise<void>;
@@ -55,6 +57,7 @@ export async function startFakeHttpServer(handler: FakeHandler): Promise<FakeHtt
         url: new URL(path, 'http://127.0.0.1'),
         headers: req.headers,
         body: Buffer.concat(chunks).toString('utf8'),
+        at: Date.now(),
       };
       requests.push(recorded);
       Promise.resolve()

@@ -10,3 +10,4 @@ export type { RedisOptions, RedisInstance } from './redis.js';
 export { startFakeHttpServer, sendJson } from './http.js';
 export type { FakeHttpServer, FakeHandler, RecordedRequest } from './http.js';
 export { getFreePort } from './net.js';
+export { makeTempDir, removeTempDirs } from './temp.js';

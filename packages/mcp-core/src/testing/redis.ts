@@ -29,21 +29,27 @@ export interface RedisInstance {
   close(): Promise<void>;
 }
 
-async function ping(port: number, password?: string): Promise<boolean> {
+/** The process id of the Redis answering on `port` once it has loaded its data, or undefined when none answers (yet). */
+async function serverPid(port: number, password?: string): Promise<number | undefined> {
   return new Promise((resolve) => {
     const socket = connect({ port, host: '127.0.0.1' });
     let reply = '';
-    const done = (ok: boolean) => {
+    const done = (pid: number | undefined) => {
       socket.destroy();
-      resolve(ok);
+      resolve(pid);
     };
-    socket.setTimeout(500, () => done(false));
-    socket.on('error', () => done(false));
-    socket.on('connect', () => socket.write(`${password ? `AUTH ${password}\r\n` : ''}PING\r\n`));
+    socket.setTimeout(500, () => done(undefined));
+    socket.on('error', () => done(undefined));
+    socket.on('connect', () =>
+      socket.write(`${password ? `AUTH ${password}\r\n` : ''}INFO server\r\nINFO persistence\r\n`),
+    );
     socket.on('data', (data) => {
       reply += data.toString();
-      if (reply.includes('+PONG')) done(true);
-      else if (reply.includes('-')) done(false);
+      const pid = /process_id:(\d+)/.exec(reply);
+      // While it loads an append-only file Redis answers INFO but refuses commands (-LOADING).
+      const loading = /loading:(\d)/.exec(reply);
+      if (pid && loading) done(loading[1] === '0' ? Number(pid[1]) : undefined);
+      else if (/^-|\r\n-/.test(reply)) done(undefined);
     });
   });
 }
@@ -56,7 +62,12 @@ export async function startRedis(options: RedisOptions = {}): Promise<RedisInsta
   let child: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();
 
+  const running = () => child !== undefined && child.exitCode === null && child.signalCode === null;
+
   const start = async () => {
+    // A second start (a test's cleanup after its own restart) would spawn a server that cannot
+    // bind, answer the ping through the running one and leave that one untracked.
+    if (running()) return;
     const args = [
       '--port',
       String(port),
@@ -79,15 +90,19 @@ export async function startRedis(options: RedisOptions = {}): Promise<RedisInsta
     proc.once('error', (error) => (failed = error));
     for (let i = 0; i < 200; i++) {
       if (failed) throw new Error(`could not start ${binary}: ${failed.message}`);
-      if (await ping(port, options.password)) return;
+      if (proc.exitCode !== null || proc.signalCode !== null)
+        throw new Error(`${binary} on port ${port} exited at start (is the port taken?)`);
+      // Only our own process counts, not whoever else may answer on the port.
+      if ((await serverPid(port, options.password)) === proc.pid) return;
       await new Promise((r) => setTimeout(r, 25));
     }
     proc.kill('SIGKILL');
+    await exited;
     throw new Error(`${binary} did not answer on port ${port} within 5 s`);
   };
   const signal = async (sig: NodeJS.Signals) => {
-    if (child && child.exitCode === null && child.signalCode === null) {
-      child.kill(sig);
+    if (running()) {
+      child!.kill(sig);
       await exited;
     }
     child = undefined;

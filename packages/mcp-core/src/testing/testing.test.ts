@@ -1,4 +1,8 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sendJson, startFakeHttpServer } from './http.js';
 import { startRedis } from './redis.js';
 
@@ -31,6 +35,46 @@ describe('startRedis', () => {
       expect(await redisCommand(redis.port, 'GET k')).toBe('$1\r\nv');
     } finally {
       await redis.close();
+    }
+  });
+
+  it('start() on a running server changes nothing, and close() leaves neither the process nor its folder', async () => {
+    const redis = await startRedis();
+    let dir = '';
+    try {
+      dir = (await redisCommand(redis.port, 'CONFIG GET dir')).split('\r\n').at(-1)!;
+      expect(existsSync(dir)).toBe(true);
+      await redis.start(); // as a test's cleanup does after a restart that already happened
+      await redis.start();
+      expect(await redisCommand(redis.port, 'PING')).toBe('+PONG');
+    } finally {
+      await redis.close();
+    }
+    await expect(redisCommand(redis.port, 'PING')).rejects.toThrow(/ECONNREFUSED/);
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it('start() fails when another server holds the port, instead of taking it for its own', async () => {
+    const redis = await startRedis();
+    const dir = mkdtempSync(join(tmpdir(), 'core-redis-other-'));
+    await redis.stop();
+    const other = spawn(
+      'redis-server',
+      ['--port', String(redis.port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''],
+      {
+        stdio: 'ignore',
+      },
+    );
+    const otherExited = new Promise((resolve) => other.once('exit', resolve));
+    try {
+      for (let i = 0; i < 100 && !(await redisCommand(redis.port, 'PING').catch(() => '')); i++)
+        await new Promise((r) => setTimeout(r, 25));
+      await expect(redis.start()).rejects.toThrow(/exited/);
+    } finally {
+      other.kill('SIGTERM');
+      await otherExited;
+      await redis.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

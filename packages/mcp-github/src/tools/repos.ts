@@ -340,7 +340,15 @@ export const getBranchInfo = tool({
     } catch (error) {
       if (httpStatus(error) !== 404) throw error;
       // Tell a missing branch from a missing (or invisible) repository.
-      await deps.github.request('GET /repos/{owner}/{repo}', { ...ref, request: { signal } });
+      try {
+        await deps.github.request('GET /repos/{owner}/{repo}', { ...ref, request: { signal } });
+      } catch (repoError) {
+        if (httpStatus(repoError) !== 404) throw repoError;
+        throw ToolError.notFound(
+          `Repository ${ref.owner}/${ref.repo} not found (or the token cannot see it)`,
+          'list_repositories shows the repositories the token can reach.',
+        );
+      }
       throw ToolError.notFound(
         `Branch "${branch_name}" not found in ${ref.owner}/${ref.repo}`,
         'list_branches shows the branches.',

@@ -1,11 +1,12 @@
-import { mkdtempSync, readFileSync, appendFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, appendFileSync, statSync } from 'node:fs';
+import { makeTempDir, removeTempDirs } from '@org/mcp-core/testing';
 import { GoalEngine } from '@org/goal-engine';
 import { goalStoreContract } from '@org/goal-engine/contract';
 import { FileGoalStore } from './file-store.js';
 
-const fresh = () => mkdtempSync(join(tmpdir(), 'goal-file-store-'));
+afterAll(removeTempDirs);
+
+const fresh = () => makeTempDir('goal-file-store-');
 const clock = () => new Date('2026-02-02T00:00:00Z');
 
 describe('FileGoalStore passes the store contract', () => {
@@ -53,7 +54,7 @@ describe('FileGoalStore durability and sharing', () => {
     expect((await after.getGoal(goal.id)).goal.description).toBe('before crash');
     await after.updateGoal(goal.id, { title: 'after crash' });
     const lines = readFileSync(store.path, 'utf8').trimEnd().split('\n');
-    for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+    for (const line of lines) expect(() => JSON.parse(line.split('\t')[0]!)).not.toThrow();
     expect((await new GoalEngine(new FileGoalStore(dir), { now: clock }).getGoal(goal.id)).goal.title).toBe(
       'after crash',
     );
@@ -79,7 +80,7 @@ describe('FileGoalStore durability and sharing', () => {
       appended += Math.max(0, statSync(store.path).size - size);
     }
     const other = new FileGoalStore(dir);
-    expect(JSON.parse(readFileSync(store.path, 'utf8').split('\n', 1)[0]!).t).toBe('snapshot');
+    expect(JSON.parse(readFileSync(store.path, 'utf8').split('\t', 1)[0]!).t).toBe('snapshot');
     expect(statSync(store.path).size).toBeLessThan(appended / 2);
     expect((await other.getGoalTasks(goal.id)).length).toBe(200);
     expect((await other.getGoal(goal.id))!.version).toBe((await store.getGoal(goal.id))!.version);

@@ -4,6 +4,7 @@ import {
   VersionConflictError,
   byIdNumber,
   freezeDeep,
+  idsInUse,
   type Goal,
   type GoalCommit,
   type GoalStore,
@@ -14,6 +15,7 @@ import {
 type Entry =
   | { t: 'alloc'; k: 'goal' | 'task'; n: number }
   | { t: 'commit'; g: string; goal: Goal | null; put: Task[]; del: string[] }
+  | { t: 'import'; goals: Goal[]; tasks: Task[]; counters: { goal: number; task: number } }
   | { t: 'snapshot'; counters: { goal: number; task: number }; goals: Goal[]; tasks: Task[] };
 
 /** The goals and tasks the journal describes, kept in memory, frozen so reads need no copy. */
@@ -42,6 +44,17 @@ class GoalState implements JournalState<Entry> {
   apply(entry: Entry): void {
     if (entry.t === 'alloc') {
       this.counters[entry.k] = Math.max(this.counters[entry.k], entry.n);
+    } else if (entry.t === 'import') {
+      for (const g of entry.goals) {
+        this.goals.set(g.id, freezeDeep(g));
+        this.goalTasks.set(g.id, new Set());
+      }
+      for (const t of entry.tasks) {
+        this.tasks.set(t.id, freezeDeep(t));
+        this.goalTasks.get(t.goal_id)?.add(t.id);
+      }
+      this.counters.goal = Math.max(this.counters.goal, entry.counters.goal);
+      this.counters.task = Math.max(this.counters.task, entry.counters.task);
     } else if (entry.t === 'snapshot') {
       this.counters = { ...entry.counters };
       for (const g of entry.goals) {
@@ -150,6 +163,26 @@ export class FileGoalStore implements GoalStore {
         goal: change.goal,
         put: [...change.putTasks],
         del: [...change.deleteTaskIds],
+      });
+    });
+  }
+
+  /** One journal line for the whole import: after a crash, all of it or none of it is there. */
+  async importGoals(
+    goals: readonly { goal: Goal; tasks: readonly Task[] }[],
+    counters: { goal: number; task: number },
+  ): Promise<void> {
+    await this.journal.write((append) => {
+      const taken = [
+        ...goals.filter((g) => this.state.goals.has(g.goal.id)).map((g) => g.goal.id),
+        ...goals.flatMap((g) => g.tasks.filter((t) => this.state.tasks.has(t.id)).map((t) => t.id)),
+      ];
+      if (taken.length > 0) throw idsInUse(taken);
+      append({
+        t: 'import',
+        goals: goals.map((g) => g.goal),
+        tasks: goals.flatMap((g) => g.tasks),
+        counters: { ...counters },
       });
     });
   }

@@ -16,7 +16,23 @@ import {
 const Repos = jsonish(z.array(z.string().min(1)).max(100)).describe(
   'Repositories involved, e.g. ["org/api"]',
 );
-const Metadata = jsonish(z.record(z.string(), z.unknown())).describe('Free-form JSON object');
+/**
+ * Refuses an object with an own `__proto__` key before `schema` sees it: zod leaves that key out
+ * of a parsed record while reporting success, so it would be lost without a word.
+ */
+function refusingProtoKey<T extends z.ZodType>(schema: T, message: string) {
+  return z.preprocess((value, ctx) => {
+    if (typeof value === 'object' && value !== null && Object.hasOwn(value, '__proto__'))
+      ctx.addIssue({ code: 'custom', message });
+    return value;
+  }, schema);
+}
+const Metadata = jsonish(
+  refusingProtoKey(
+    z.record(z.string(), z.unknown()),
+    'The metadata key "__proto__" cannot be stored (a JavaScript object cannot carry it); use another name',
+  ),
+).describe('Free-form JSON object');
 
 export const createGoal = tool({
   name: 'create_goal',

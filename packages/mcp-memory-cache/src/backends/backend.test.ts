@@ -1,17 +1,18 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   startRedis,
   startRedisCluster,
   type RedisClusterInstance,
   type RedisInstance,
+  makeTempDir,
+  removeTempDirs,
 } from '@org/mcp-core/testing';
 import { Cluster, Redis } from 'ioredis';
-import { globToRegExp, NotAnIntegerError, type CacheBackend } from './backend.js';
+import { IntegerRangeError, NotAnIntegerError, type CacheBackend } from './backend.js';
 import { ClientCache } from './client-cache.js';
 import { FileCacheBackend } from './file-backend.js';
 import { RedisCacheBackend } from './redis-backend.js';
+
+afterAll(removeTempDirs);
 
 let redis: RedisInstance;
 let cluster: RedisClusterInstance;
@@ -44,7 +45,7 @@ const makers: Record<'file' | 'redis' | 'redis cluster' | 'redis + client cache'
     return { backend: make(namespace), sibling: make };
   },
   async file(namespace) {
-    const dir = mkdtempSync(join(tmpdir(), 'cache-backend-'));
+    const dir = makeTempDir('cache-backend-');
     return { backend: new FileCacheBackend(dir, namespace), sibling: (ns) => new FileCacheBackend(dir, ns) };
   },
   async redis(namespace) {
@@ -153,6 +154,22 @@ describe.each(['file', 'redis', 'redis cluster', 'redis + client cache'] as cons
       expect(await backend.get('s')).toMatchObject({ value: '"5"' });
     });
 
+    it('keeps counters within ±(2^53 − 1), refusing the step past it and changing nothing', async () => {
+      const max = Number.MAX_SAFE_INTEGER;
+      await backend.set('big', String(max - 1), { condition: 'always' });
+      expect(await backend.incrBy('big', 1)).toBe(max);
+      await expect(backend.incrBy('big', 2)).rejects.toBeInstanceOf(IntegerRangeError);
+      await expect(backend.incrBy('big', 1)).rejects.toBeInstanceOf(IntegerRangeError);
+      expect(await backend.get('big')).toMatchObject({ value: String(max) });
+      await backend.set('low', String(-max), { condition: 'always' });
+      await expect(backend.incrBy('low', -1)).rejects.toBeInstanceOf(IntegerRangeError);
+      expect(await backend.incrBy('low', max)).toBe(0);
+      await backend.set('huge', '123456789012345678901234567890', { condition: 'always' });
+      await expect(backend.incrBy('huge', 1)).rejects.toBeInstanceOf(IntegerRangeError);
+      await expect(backend.incrBy('missing', max)).resolves.toBe(max);
+      await expect(backend.incrBy('missing', 1)).rejects.toBeInstanceOf(IntegerRangeError);
+    });
+
     it('scan walks every key of the namespace exactly once, matching globs, and nothing outside', async () => {
       const other = sibling('goal_agent:');
       await other.set('GOAL-0001', '"not yours"', { condition: 'always' });
@@ -210,17 +227,3 @@ describe.each(['file', 'redis', 'redis cluster', 'redis + client cache'] as cons
     });
   },
 );
-
-describe('globToRegExp', () => {
-  it.each([
-    ['user:*', 'user:1', true],
-    ['user:*', 'xuser:1', false],
-    ['a?c', 'abc', true],
-    ['[ab]x', 'bx', true],
-    ['[^ab]x', 'bx', false],
-    ['[a-c]x', 'cx', true],
-    ['a\\*', 'a*', true],
-    ['a\\*', 'ab', false],
-    ['a.b', 'axb', false],
-  ])('%s on %s is %s', (glob, text, expected) => expect(globToRegExp(glob).test(text)).toBe(expected));
-});

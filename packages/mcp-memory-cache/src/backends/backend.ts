@@ -10,6 +10,20 @@ export class NotAnIntegerError extends Error {
 }
 
 /**
+ * An increment would leave the range of exact integers (±(2^53 − 1), Number.MAX_SAFE_INTEGER), or
+ * the stored integer is already outside it. Nothing is changed. Both backends refuse the same
+ * calls, so a counter never holds a value a JSON number cannot carry exactly.
+ */
+export class IntegerRangeError extends Error {
+  constructor(key: string, current: string, amount: number) {
+    super(
+      `Adding ${amount} to "${key}" (${current}) would leave the range of exact integers, ±${Number.MAX_SAFE_INTEGER}; nothing was changed`,
+    );
+    this.name = 'IntegerRangeError';
+  }
+}
+
+/**
  * Where the cache keeps its values. Keys given to a backend are the user's keys; the backend
  * keeps them under its namespace and never reads, lists, overwrites or deletes anything outside.
  * Values are opaque strings (the tools store JSON text). TTLs are in milliseconds.
@@ -41,7 +55,11 @@ export interface CacheBackend {
   mget(keys: readonly string[]): Promise<(string | null)[]>;
   /** Sets every entry at once, all or nothing, each with the TTL when given. */
   mset(entries: readonly (readonly [string, string])[], ttlMs?: number): Promise<void>;
-  /** Adds to an integer value (a missing key counts as 0) and returns the result; keeps the TTL. */
+  /**
+   * Adds to an integer value (a missing key counts as 0) and returns the result; keeps the TTL.
+   * NotAnIntegerError for a value that is not an integer, IntegerRangeError when the value or the
+   * result is beyond ±Number.MAX_SAFE_INTEGER; neither changes anything.
+   */
   incrBy(key: string, amount: number): Promise<number>;
   /** Deletes every key of the namespace; returns how many. */
   flush(): Promise<number>;
@@ -50,30 +68,4 @@ export interface CacheBackend {
   /** Round trip in milliseconds. */
   ping(): Promise<number>;
   close(): Promise<void>;
-}
-
-/** Escapes glob characters so a namespace is matched literally in a SCAN pattern. */
-export const escapeGlob = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
-
-/** Redis-style glob matching (`*`, `?`, `[abc]`, `[^a]`, `[a-z]`, `\x`), anchored at both ends. */
-export function globToRegExp(glob: string): RegExp {
-  let out = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*') out += '[\\s\\S]*';
-    else if (c === '?') out += '[\\s\\S]';
-    else if (c === '\\' && i + 1 < glob.length) out += `\\${glob[++i]}`.replace(/^\\([A-Za-z0-9])$/, '$1');
-    else if (c === '[') {
-      const end = glob.indexOf(']', i + 2);
-      if (end < 0) out += '\\[';
-      else {
-        let body = glob.slice(i + 1, end);
-        const negate = body.startsWith('^');
-        if (negate) body = body.slice(1);
-        out += `[${negate ? '^' : ''}${body.replace(/[\\\]]/g, '\\$&')}]`;
-        i = end;
-      }
-    } else out += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  }
-  return new RegExp(`^${out}$`);
 }

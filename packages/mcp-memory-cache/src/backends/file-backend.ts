@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Journal, type JournalOptions, type JournalState } from '@org/file-journal';
-import { globToRegExp, NotAnIntegerError, type CacheBackend, type SetCondition } from './backend.js';
+import { IntegerRangeError, NotAnIntegerError, type CacheBackend, type SetCondition } from './backend.js';
+import { matchGlob, parseGlob } from './glob.js';
 
 /** Full key → [value, expiry in epoch ms or null]. */
 type Item = [string, number | null];
@@ -128,7 +129,7 @@ export class FileCacheBackend implements CacheBackend {
     return this.read(() => {
       // The cursor is the last full key returned, so keys present for the whole walk are never skipped.
       const after = cursor.startsWith('k:') ? Buffer.from(cursor.slice(2), 'base64url').toString('utf8') : '';
-      const pattern = globToRegExp(match);
+      const glob = parseGlob(match);
       const all = [...this.state.items.keys()]
         .filter((k) => k.startsWith(this.namespace) && k > after)
         .sort();
@@ -136,7 +137,7 @@ export class FileCacheBackend implements CacheBackend {
       const keys = window
         .filter((k) => this.state.live(k) !== undefined)
         .map((k) => k.slice(this.namespace.length))
-        .filter((k) => pattern.test(k));
+        .filter((k) => matchGlob(glob, k));
       const last = window[window.length - 1];
       return {
         cursor: all.length > count && last ? `k:${Buffer.from(last, 'utf8').toString('base64url')}` : '0',
@@ -162,7 +163,8 @@ export class FileCacheBackend implements CacheBackend {
       if (item && !INTEGER.test(item[0])) throw new NotAnIntegerError(key);
       const current = item ? Number(item[0]) : 0;
       const next = current + amount;
-      if (!Number.isSafeInteger(current) || !Number.isSafeInteger(next)) throw new NotAnIntegerError(key);
+      if (!Number.isSafeInteger(current) || !Number.isSafeInteger(next))
+        throw new IntegerRangeError(key, item ? item[0] : '0', amount);
       append({ t: 'set', items: [[this.k(key), String(next), item ? item[1] : null]] });
       return next;
     });

@@ -1,7 +1,8 @@
 import calculateSlot from 'cluster-key-slot';
 import type { Cluster, Redis } from 'ioredis';
 import type { ClientCache } from './client-cache.js';
-import { escapeGlob, NotAnIntegerError, type CacheBackend, type SetCondition } from './backend.js';
+import { IntegerRangeError, NotAnIntegerError, type CacheBackend, type SetCondition } from './backend.js';
+import { escapeGlob, parseGlob } from './glob.js';
 
 /** Deletes up to ARGV[1] keys of the namespace per call; returns {next cursor, deleted}. */
 const FLUSH_STEP = `
@@ -11,8 +12,26 @@ for _, k in ipairs(res[2]) do n = n + redis.call('UNLINK', k) end
 return {res[1], n}
 `;
 
+/**
+ * INCRBY within ±(2^53 − 1), as the file backend: {1, result}, {0} for a value that is not an
+ * integer, {2, value} when the value or the result would be beyond that range (nothing changed).
+ * Lua numbers are doubles, but the bound check is still exact: every integer past 2^53 − 1, and
+ * every sum of two safe integers past it, rounds to a double at least 2^53.
+ */
+const INCR = `
+local v = redis.call('GET', KEYS[1])
+if v == false then v = '0' end
+if not string.match(v, '^-?%d+$') then return {0} end
+local n = tonumber(v)
+local max = 9007199254740991
+local r = n + tonumber(ARGV[1])
+if n > max or n < -max or r > max or r < -max then return {2, v} end
+return {1, redis.call('INCRBY', KEYS[1], ARGV[1])}
+`;
+
 type Client = (Redis | Cluster) & {
   cacheFlushStep(cursor: string, match: string): Promise<[string, number]>;
+  cacheIncr(key: string, amount: string): Promise<[0] | [1, number] | [2, string]>;
 };
 
 /**
@@ -26,7 +45,7 @@ type Client = (Redis | Cluster) & {
  */
 export class RedisCacheBackend implements CacheBackend {
   readonly kind = 'redis' as const;
-  private readonly redis: Redis | Cluster;
+  private readonly redis: Client;
 
   constructor(
     redis: Redis | Cluster,
@@ -37,6 +56,7 @@ export class RedisCacheBackend implements CacheBackend {
   ) {
     if (!('cacheFlushStep' in redis))
       redis.defineCommand('cacheFlushStep', { numberOfKeys: 0, lua: FLUSH_STEP });
+    if (!('cacheIncr' in redis)) redis.defineCommand('cacheIncr', { numberOfKeys: 1, lua: INCR });
     this.redis = redis as Client;
   }
 
@@ -118,6 +138,7 @@ export class RedisCacheBackend implements CacheBackend {
   }
 
   async scan(cursor: string, match: string, count: number) {
+    parseGlob(match); // a malformed glob is refused here, never sent
     const pattern = escapeGlob(this.namespace) + match;
     if (!this.cluster) {
       const [next, keys] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', count);
@@ -162,13 +183,17 @@ export class RedisCacheBackend implements CacheBackend {
 
   async incrBy(key: string, amount: number) {
     this.copies?.forget([this.k(key)]);
+    let reply: [0] | [1, number] | [2, string];
     try {
-      return await this.redis.incrby(this.k(key), amount);
+      reply = await this.redis.cacheIncr(this.k(key), String(amount));
     } catch (error) {
       if (error instanceof Error && /not an integer|out of range|WRONGTYPE/.test(error.message))
         throw new NotAnIntegerError(key);
       throw error;
     }
+    if (reply[0] === 0) throw new NotAnIntegerError(key);
+    if (reply[0] === 2) throw new IntegerRangeError(key, reply[1], amount);
+    return reply[1];
   }
 
   async flush() {

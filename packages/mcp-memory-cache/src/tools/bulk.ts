@@ -1,5 +1,5 @@
 import { jsonish, z } from '@org/mcp-core';
-import { Key, Keys, Ttl, Value, encode, decode, ttlMs } from './params.js';
+import { Key, Keys, Ttl, Value, encode, decode, refusingProtoKey, ttlMs } from './params.js';
 import { tool } from './tool.js';
 
 export const cacheMget = tool({
@@ -32,12 +32,15 @@ export const cacheMset = tool({
     'Sets every key of data at once (all or nothing, one round trip), each with the optional ttl in seconds.',
   input: z.object({
     data: jsonish(
-      z
-        .record(Key, Value)
-        .refine(
-          (d) => Object.keys(d).length > 0 && Object.keys(d).length <= 1000,
-          'must hold 1 to 1,000 keys',
-        ),
+      refusingProtoKey(
+        z
+          .record(Key, Value)
+          .refine(
+            (d) => Object.keys(d).length > 0 && Object.keys(d).length <= 1000,
+            'must hold 1 to 1,000 keys',
+          ),
+        'The key "__proto__" cannot be set with cache_mset (a JavaScript object cannot carry it); set it with cache_set',
+      ),
     ).describe('Key → value, as an object or a JSON string of one'),
     ttl: Ttl.optional(),
   }),

@@ -121,7 +121,7 @@ export const cacheIncr = tool({
   toolset: 'keys',
   title: 'Increment',
   description:
-    'Adds amount (default 1, may be negative, not 0) to an integer value; a missing key counts as 0. A non-integer value is a validation error. The TTL is kept.',
+    'Adds amount (default 1, may be negative, not 0) to an integer value; a missing key counts as 0. A non-integer value, or a result beyond ±9007199254740991 (2^53 − 1, the largest integer JSON carries exactly), is a validation error that changes nothing. The TTL is kept.',
   input: z.object({
     key: Key,
     amount: z
@@ -142,7 +142,7 @@ export const cacheDecr = tool({
   toolset: 'keys',
   title: 'Decrement',
   description:
-    'Subtracts amount (default 1, positive) from an integer value; a missing key counts as 0. A non-integer value is a validation error.',
+    'Subtracts amount (default 1, positive) from an integer value; a missing key counts as 0. A non-integer value, or a result beyond ±9007199254740991 (2^53 − 1), is a validation error that changes nothing.',
   input: z.object({ key: Key, amount: z.number().int().positive().default(1) }),
   output: z.object({ key: z.string(), value: z.number(), decremented_by: z.number() }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },

@@ -1,4 +1,5 @@
 import { z, jsonish, ToolError } from '@org/mcp-core';
+import { GlobSyntaxError, parseGlob } from '../backends/glob.js';
 import type { Deps } from '../deps.js';
 
 export const Key = z.string().min(1).max(1024).describe('Key within the namespace (1 to 1,024 characters)');
@@ -19,7 +20,30 @@ export const Pattern = z
   .string()
   .min(1)
   .max(256)
-  .describe('Glob within the namespace: * any run, ? one character, [abc] a set');
+  .superRefine((pattern, ctx) => {
+    // Checked here, so neither backend ever receives a malformed glob.
+    try {
+      parseGlob(pattern);
+    } catch (error) {
+      if (!(error instanceof GlobSyntaxError)) throw error;
+      ctx.addIssue({ code: 'custom', message: error.message });
+    }
+  })
+  .describe(
+    'Glob within the namespace, as in Redis: * any run, ? one character, [abc] a set, [a-z] a range, [^a] any other character, \\x a literal x',
+  );
+
+/**
+ * Refuses an object with an own `__proto__` key before `schema` sees it: zod leaves that key out
+ * of a parsed record while reporting success, so it would be lost without a word.
+ */
+export function refusingProtoKey<T extends z.ZodType>(schema: T, message: string) {
+  return z.preprocess((value, ctx) => {
+    if (typeof value === 'object' && value !== null && Object.hasOwn(value, '__proto__'))
+      ctx.addIssue({ code: 'custom', message });
+    return value;
+  }, schema);
+}
 
 /** JSON text of a value, refused past CACHE_MAX_VALUE_BYTES. */
 export function encode(value: unknown, deps: Deps, key: string): string {

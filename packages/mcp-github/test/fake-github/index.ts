@@ -1,181 +1,14 @@
 // A local GitHub REST API for tests: an in-memory git model (blobs, trees, commits, refs), issues
 // and pull requests, Link-header pagination, rate-limit headers, GitHub's error bodies, and every
-// request checked against GitHub's published OpenAPI description (@octokit/openapi): a request the
-// real API would reject is answered 422 and recorded in `violations`.
-import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
+// request checked against GitHub's published OpenAPI description (see openapi.ts).
 import type { ServerResponse } from 'node:http';
 import { sendJson, startFakeHttpServer, type RecordedRequest } from '@org/mcp-core/testing';
-import { Ajv } from 'ajv';
+import { now, sha1, type Entry, type FakeRepo, type Issue, type Release } from './model.js';
+import { checkAgainstSpec, loadSpec } from './openapi.js';
 
-const require = createRequire(import.meta.url);
+export type { FakeRepo } from './model.js';
+
 const DOCS = 'https://docs.github.com/rest';
-
-interface Entry {
-  mode: string;
-  type: 'blob' | 'tree';
-  sha: string;
-}
-interface Commit {
-  tree: string;
-  parents: string[];
-  message: string;
-  date: string;
-}
-interface Issue {
-  number: number;
-  title: string;
-  body: string;
-  state: 'open' | 'closed';
-  labels: string[];
-  assignees: string[];
-  comments: { id: number; body: string }[];
-  pull?: { head: string; base: string; draft: boolean; merged: boolean; merge_sha?: string };
-  created_at: string;
-}
-interface Release {
-  id: number;
-  tag_name: string;
-  name: string | null;
-  body: string | null;
-  draft: boolean;
-  prerelease: boolean;
-  target_commitish: string;
-  created_at: string;
-}
-export interface FakeRepo {
-  owner: string;
-  name: string;
-  private: boolean;
-  default_branch: string;
-  blobs: Map<string, Buffer>;
-  trees: Map<string, Map<string, Entry>>;
-  commits: Map<string, Commit>;
-  refs: Map<string, string>;
-  issues: Issue[];
-  releases: Release[];
-}
-
-const sha1 = (data: string | Buffer) => createHash('sha1').update(data).digest('hex');
-const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-
-// ---------- OpenAPI request checking ----------
-
-interface Operation {
-  method: string;
-  template: string;
-  regex: RegExp;
-  params: { name: string; in: string; required?: boolean; schema?: object }[];
-  body?: { ref: string; required: boolean };
-}
-
-let operations: Operation[] | undefined;
-let ajv: Ajv | undefined;
-
-function loadSpec(): { operations: Operation[]; ajv: Ajv } {
-  if (operations && ajv) return { operations, ajv };
-  const spec = require('@octokit/openapi/generated/api.github.com.json') as {
-    paths: Record<
-      string,
-      Record<
-        string,
-        {
-          parameters?: ({ $ref?: string } & Operation['params'][number])[];
-          requestBody?: { required?: boolean; content?: Record<string, unknown> };
-        }
-      >
-    >;
-    components: { parameters: Record<string, Operation['params'][number]> };
-  };
-  // OpenAPI 3.0 `nullable` becomes JSON Schema: a null type beside the declared one (or no constraint).
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (!node || typeof node !== 'object') return;
-    const o = node as Record<string, unknown>;
-    if (o['nullable'] === true) {
-      if (typeof o['type'] === 'string') o['type'] = [o['type'], 'null'];
-      else if (Array.isArray(o['anyOf'])) o['anyOf'] = [...o['anyOf'], { type: 'null' }];
-      else if (Array.isArray(o['oneOf'])) o['oneOf'] = [...o['oneOf'], { type: 'null' }];
-    }
-    delete o['nullable'];
-    Object.values(o).forEach(walk);
-  };
-  walk(spec);
-  ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, validateSchema: false });
-  ajv.addSchema(spec as object, 'spec');
-  operations = [];
-  const esc = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
-  for (const [template, methods] of Object.entries(spec.paths)) {
-    const regex = new RegExp(
-      `^${template.replace(/[.]/g, '\\.').replace(/\{(\w+)\}/g, (_m, name: string) => (name === 'path' || name === 'ref' ? '(.+)' : '([^/]+)'))}$`,
-    );
-    for (const [method, op] of Object.entries(methods)) {
-      if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue;
-      const params = (op.parameters ?? []).map((p) =>
-        p.$ref ? spec.components.parameters[p.$ref.split('/').pop()!]! : p,
-      );
-      const json = op.requestBody?.content?.['application/json'];
-      operations.push({
-        method: method.toUpperCase(),
-        template,
-        regex,
-        params,
-        ...(json
-          ? {
-              body: {
-                ref: `spec#/paths/${esc(template)}/${method}/requestBody/content/application~1json/schema`,
-                required: Boolean(op.requestBody?.required),
-              },
-            }
-          : {}),
-      });
-    }
-  }
-  // Literal-heavy templates first, so /git/ref/{ref} is not taken for /git/refs.
-  operations.sort(
-    (a, b) => b.template.replace(/\{\w+\}/g, '').length - a.template.replace(/\{\w+\}/g, '').length,
-  );
-  return { operations, ajv };
-}
-
-function checkAgainstSpec(req: RecordedRequest): string | undefined {
-  const { operations: ops, ajv: validator } = loadSpec();
-  const path = req.url.pathname;
-  const op = ops.find((o) => o.method === req.method && o.regex.test(path));
-  if (!op) return `${req.method} ${path} is not an endpoint of the GitHub REST API`;
-  for (const p of op.params.filter((x) => x.in === 'query')) {
-    const value = req.url.searchParams.get(p.name);
-    if (value === null) {
-      if (p.required) return `${req.method} ${op.template}: query parameter ${p.name} is required`;
-      continue;
-    }
-    const schema = p.schema as { type?: string; enum?: string[] } | undefined;
-    if (schema?.enum && !schema.enum.includes(value))
-      return `${req.method} ${op.template}: ${p.name}=${value} is not one of ${schema.enum.join(', ')}`;
-    if (schema?.type === 'integer' && !/^-?\d+$/.test(value))
-      return `${req.method} ${op.template}: ${p.name} must be an integer`;
-  }
-  const known = new Set(op.params.filter((x) => x.in === 'query').map((x) => x.name));
-  for (const name of req.url.searchParams.keys())
-    if (!known.has(name)) return `${req.method} ${op.template}: unknown query parameter ${name}`;
-  if (op.body) {
-    if (req.body === '')
-      return op.body.required ? `${req.method} ${op.template}: a JSON body is required` : undefined;
-    let body: unknown;
-    try {
-      body = JSON.parse(req.body);
-    } catch {
-      return `${req.method} ${op.template}: the body is not JSON`;
-    }
-    const validate = validator.getSchema(op.body.ref);
-    if (validate && !validate(body)) {
-      return `${req.method} ${op.template}: ${validator.errorsText(validate.errors, { dataVar: 'body' })}`;
-    }
-  }
-  return undefined;
-}
-
-// ---------- the fake ----------
 
 export interface FakeGitHub {
   url: string;
@@ -193,7 +26,8 @@ export interface FakeGitHub {
   /** The files of a branch: path → content and mode. */
   files(fullName: string, branch: string): Map<string, { content: Buffer; mode: string }>;
   /** The next `count` requests fail this way. */
-  failNext(kind: 'primary' | 'secondary' | '429' | '502', count?: number): void;
+  /** The next `count` requests fail this way; `retryAfter` is the Retry-After of 429 and secondary limits (default '1'). */
+  failNext(kind: 'primary' | 'secondary' | '429' | '502', count?: number, retryAfter?: string): void;
   close(): Promise<void>;
 }
 
@@ -203,7 +37,7 @@ export async function startFakeGitHub(
   loadSpec();
   const repos = new Map<string, FakeRepo>();
   const violations: string[] = [];
-  const failures: ('primary' | 'secondary' | '429' | '502')[] = [];
+  const failures: { kind: 'primary' | 'secondary' | '429' | '502'; retryAfter: string }[] = [];
   let remaining = 5000;
   let nextId = 1000;
 
@@ -461,7 +295,8 @@ export async function startFakeGitHub(
     if (auth !== `token ${token}` && auth !== `bearer ${token}` && auth !== `Bearer ${token}`) {
       return reply(res, 401, { message: 'Bad credentials', documentation_url: DOCS, status: '401' });
     }
-    const failure = failures.shift();
+    const next = failures.shift();
+    const failure = next?.kind;
     if (failure === 'primary') {
       return sendJson(
         res,
@@ -484,7 +319,7 @@ export async function startFakeGitHub(
             'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
           documentation_url: DOCS,
         },
-        { 'retry-after': '1' },
+        { 'retry-after': next!.retryAfter },
       );
     }
     if (failure === '429')
@@ -492,7 +327,7 @@ export async function startFakeGitHub(
         res,
         429,
         { message: 'Too Many Requests', documentation_url: DOCS },
-        { 'retry-after': '1' },
+        { 'retry-after': next!.retryAfter },
       );
     if (failure === '502') return sendJson(res, 502, { message: 'Server Error' });
     const violation = checkAgainstSpec(req);
@@ -1054,8 +889,8 @@ export async function startFakeGitHub(
     repos,
     addRepo,
     files,
-    failNext(kind, count = 1) {
-      for (let i = 0; i < count; i++) failures.push(kind);
+    failNext(kind, count = 1, retryAfter = '1') {
+      for (let i = 0; i < count; i++) failures.push({ kind, retryAfter });
     },
     close: api.close,
   };

@@ -1,6 +1,6 @@
 import type { Logger } from '@org/mcp-core';
-import type { Config } from './config.js';
-import { createDeps } from './deps.js';
+import type { Config } from '../src/config.js';
+import { createDeps } from '../src/deps.js';
 
 /** The server's deps with retry waits and write pacing shrunk for tests (connectServer's createDeps). */
 export const fastDeps = (config: Config, logger: Logger) =>
