@@ -305,10 +305,11 @@ export async function serveHttp<S extends EnvSchema, Deps extends ServerDeps>(
     const path = (req.url ?? '/').split('?')[0] as string;
     const note: Record<string, unknown> = {};
     const reqLogger = logger.child({ request_id: requestId });
+    const client =
+      (trustProxy && first(req.headers['x-forwarded-for'])?.split(',')[0]?.trim()) || req.socket.remoteAddress;
     active++;
     res.once('close', () => {
       active--;
-      const client = (trustProxy && first(req.headers['x-forwarded-for'])?.split(',')[0]?.trim()) || req.socket.remoteAddress;
       reqLogger.info(
         {
           method: req.method,
