@@ -66,12 +66,16 @@ export const CoreConfigSchema = z.object({
   MCP_TRANSPORT: z
     .enum(['stdio', 'http'])
     .default('stdio')
-    .describe('How clients reach the server: stdio (one client, the default) or http (Streamable HTTP at /mcp; same as --transport http)'),
+    .describe(
+      'How clients reach the server: stdio (one client, the default) or http (Streamable HTTP at /mcp; same as --transport http)',
+    ),
   MCP_HTTP_HOST: z
     .string()
     .min(1)
     .default('127.0.0.1')
-    .describe('HTTP mode: the address to listen on; beyond loopback (e.g. 0.0.0.0) needs MCP_HTTP_TOKENS or MCP_HTTP_ALLOW_UNAUTHENTICATED'),
+    .describe(
+      'HTTP mode: the address to listen on; beyond loopback (e.g. 0.0.0.0) needs MCP_HTTP_TOKENS or MCP_HTTP_ALLOW_UNAUTHENTICATED',
+    ),
   MCP_HTTP_PORT: z.coerce
     .number()
     .int()
@@ -83,7 +87,7 @@ export const CoreConfigSchema = z.object({
     'HTTP mode: comma-separated Host header values to accept (a name alone accepts any port), e.g. the names a reverse proxy forwards; default: loopback names and MCP_HTTP_HOST (no check when listening on all addresses)',
   ),
   MCP_HTTP_ALLOWED_ORIGINS: envList().describe(
-    'HTTP mode: comma-separated browser origins (https://app.example.com) allowed besides the server\'s own; any other Origin gets 403',
+    "HTTP mode: comma-separated browser origins (https://app.example.com) allowed besides the server's own; any other Origin gets 403",
   ),
   MCP_HTTP_MAX_BODY_BYTES: z.coerce
     .number()
@@ -103,7 +107,9 @@ export const CoreConfigSchema = z.object({
   MCP_HTTP_PUBLIC_URL: z
     .url({ protocol: /^https?$/ })
     .optional()
-    .describe('HTTP mode: the URL clients reach the server at, without /mcp (https://mcp.example.com), for the OAuth resource metadata; default: from the request\'s Host'),
+    .describe(
+      "HTTP mode: the URL clients reach the server at, without /mcp (https://mcp.example.com), for the OAuth resource metadata; default: from the request's Host",
+    ),
   MCP_HTTP_AUTHORIZATION_SERVERS: envList().describe(
     'HTTP mode: comma-separated OAuth authorization server issuer URLs listed in the protected resource metadata (RFC 9728)',
   ),
@@ -116,7 +122,9 @@ export const CoreConfigSchema = z.object({
     .min(0)
     .max(600)
     .default(10)
-    .describe('HTTP mode: on SIGTERM/SIGINT, how long in-flight requests may take to finish before their connections are closed'),
+    .describe(
+      'HTTP mode: on SIGTERM/SIGINT, how long in-flight requests may take to finish before their connections are closed',
+    ),
 });
 export type CoreConfig = z.infer<typeof CoreConfigSchema>;
 

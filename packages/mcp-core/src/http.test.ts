@@ -101,11 +101,23 @@ interface RawResponse {
 /** A request with full control over its headers (fetch would not send a foreign Host). */
 function raw(
   port: number,
-  options: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer; chunked?: boolean },
+  options: {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string | Buffer;
+    chunked?: boolean;
+  },
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      { host: '127.0.0.1', port, method: options.method ?? 'POST', path: options.path ?? '/mcp', headers: options.headers },
+      {
+        host: '127.0.0.1',
+        port,
+        method: options.method ?? 'POST',
+        path: options.path ?? '/mcp',
+        headers: options.headers,
+      },
       (res) => {
         let body = '';
         res.setEncoding('utf8');
@@ -145,14 +157,21 @@ describe('serveHttp: the protocol over Streamable HTTP', () => {
     const [a, b] = await Promise.all([connect(serving.url), connect(serving.url)]);
     const tools = await a.listTools();
     expect(tools.tools.map((t) => t.name)).toEqual(['echo', 'slow']);
-    expect(tools.tools[0]?.inputSchema).toMatchObject({ type: 'object', properties: { text: { type: 'string' } } });
+    expect(tools.tools[0]?.inputSchema).toMatchObject({
+      type: 'object',
+      properties: { text: { type: 'string' } },
+    });
     const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).callTool({ name: 'echo', arguments: { text: `m${i}` } })),
+      Array.from({ length: 20 }, (_, i) =>
+        (i % 2 ? a : b).callTool({ name: 'echo', arguments: { text: `m${i}` } }),
+      ),
     );
     results.forEach((r, i) =>
       expect(readToolResult(r as CallToolResult)).toMatchObject({ ok: true, data: { text: `m${i}` } }),
     );
-    expect(readToolResult((await a.callTool({ name: 'echo', arguments: {} })) as CallToolResult)).toMatchObject({
+    expect(
+      readToolResult((await a.callTool({ name: 'echo', arguments: {} })) as CallToolResult),
+    ).toMatchObject({
       ok: false,
       error: { type: 'validation' },
     });
@@ -170,7 +189,10 @@ describe('serveHttp: the protocol over Streamable HTTP', () => {
     });
     expect(call.status).toBe(200);
     expect(call.headers['content-type']).toMatch(/application\/json/);
-    expect(JSON.parse(call.body)).toMatchObject({ id: 1, result: { structuredContent: { text: 'no init' } } });
+    expect(JSON.parse(call.body)).toMatchObject({
+      id: 1,
+      result: { structuredContent: { text: 'no init' } },
+    });
   });
 
   it('GET, DELETE and other methods on /mcp answer 405 with Allow: POST', async () => {
@@ -185,7 +207,10 @@ describe('serveHttp: the protocol over Streamable HTTP', () => {
 
   it('notifications get 202 with no body', async () => {
     const { serving } = await start();
-    const res = await raw(serving.port, { headers: MCP_HEADERS, body: rpc('notifications/initialized', {}, null) });
+    const res = await raw(serving.port, {
+      headers: MCP_HEADERS,
+      body: rpc('notifications/initialized', {}, null),
+    });
     expect(res.status).toBe(202);
     expect(res.body).toBe('');
   });
@@ -209,23 +234,35 @@ describe('serveHttp: the protocol over Streamable HTTP', () => {
     expect(res.status).toBe(400);
     expect(JSON.parse(res.body)).toMatchObject({ error: { code: -32700 }, id: null });
     expect((await raw(serving.port, { path: '/', method: 'GET' })).status).toBe(404);
-    expect((await raw(serving.port, { path: '/mcp/x', headers: MCP_HEADERS, body: callEcho() })).status).toBe(404);
+    expect((await raw(serving.port, { path: '/mcp/x', headers: MCP_HEADERS, body: callEcho() })).status).toBe(
+      404,
+    );
   });
 });
 
 describe('serveHttp: Origin and Host', () => {
-  it('a foreign Origin gets 403; none, the server\'s own and a listed one are served', async () => {
+  it("a foreign Origin gets 403; none, the server's own and a listed one are served", async () => {
     const { serving } = await start({ MCP_HTTP_ALLOWED_ORIGINS: 'https://app.example.com' });
     const post = (headers: Record<string, string>) =>
       raw(serving.port, { headers: { ...MCP_HEADERS, ...headers }, body: callEcho() });
-    for (const origin of ['http://evil.example', 'null', 'https://app.example.com.evil.example', 'http://localhost:1']) {
+    for (const origin of [
+      'http://evil.example',
+      'null',
+      'https://app.example.com.evil.example',
+      'http://localhost:1',
+    ]) {
       const res = await post({ origin });
       expect(res.status, origin).toBe(403);
-      expect(JSON.parse(res.body)).toMatchObject({ error: { message: expect.stringMatching(/Origin/) }, id: null });
+      expect(JSON.parse(res.body)).toMatchObject({
+        error: { message: expect.stringMatching(/Origin/) },
+        id: null,
+      });
     }
     expect((await post({})).status).toBe(200);
     expect((await post({ origin: `http://127.0.0.1:${serving.port}` })).status).toBe(200);
-    expect((await post({ origin: `http://localhost:${serving.port}`, host: `localhost:${serving.port}` })).status).toBe(200);
+    expect(
+      (await post({ origin: `http://localhost:${serving.port}`, host: `localhost:${serving.port}` })).status,
+    ).toBe(200);
     expect((await post({ origin: 'https://app.example.com' })).status).toBe(200);
   });
 
@@ -257,7 +294,9 @@ describe('serveHttp: body limit', () => {
     const big = callEcho('x'.repeat(4000));
     const declared = await raw(serving.port, { headers: MCP_HEADERS, body: big });
     expect(declared.status).toBe(413);
-    expect(JSON.parse(declared.body)).toMatchObject({ error: { message: expect.stringMatching(/at most 2048 bytes/) } });
+    expect(JSON.parse(declared.body)).toMatchObject({
+      error: { message: expect.stringMatching(/at most 2048 bytes/) },
+    });
     const streamed = await raw(serving.port, { headers: MCP_HEADERS, body: big, chunked: true });
     expect(streamed.status).toBe(413);
     const fits = await raw(serving.port, { headers: MCP_HEADERS, body: callEcho('x'.repeat(1500)) });
@@ -265,14 +304,16 @@ describe('serveHttp: body limit', () => {
     expect(JSON.parse(fits.body).result.structuredContent.text).toHaveLength(1500);
   });
 
-  it('the default limit is 4 MiB, far above express.json\'s 100 kb', async () => {
+  it("the default limit is 4 MiB, far above express.json's 100 kb", async () => {
     expect(loadConfig(CoreConfigSchema, {}).MCP_HTTP_MAX_BODY_BYTES).toBe(4 * 1024 * 1024);
     const { serving } = await start();
     const text = 'y'.repeat(900_000); // under maxInputChars (1e6), over 100 kb
     const res = await raw(serving.port, { headers: MCP_HEADERS, body: callEcho(text) });
     expect(res.status).toBe(200);
     expect(JSON.parse(res.body).result.structuredContent.text).toBe(text);
-    expect((await raw(serving.port, { headers: MCP_HEADERS, body: callEcho('z'.repeat(4 * 1024 * 1024)) })).status).toBe(413);
+    expect(
+      (await raw(serving.port, { headers: MCP_HEADERS, body: callEcho('z'.repeat(4 * 1024 * 1024)) })).status,
+    ).toBe(413);
   });
 });
 
@@ -283,13 +324,23 @@ describe('serveHttp: bearer tokens', () => {
     const missing = await raw(serving.port, { headers: MCP_HEADERS, body: callEcho() });
     expect(missing.status).toBe(401);
     expect(missing.headers['www-authenticate']).toBe(`Bearer resource_metadata="${metadata}"`);
-    for (const authorization of [`Bearer ${TOKEN}x`, `Bearer ${TOKEN.slice(0, -1)}`, `Basic ${TOKEN}`, TOKEN]) {
+    for (const authorization of [
+      `Bearer ${TOKEN}x`,
+      `Bearer ${TOKEN.slice(0, -1)}`,
+      `Basic ${TOKEN}`,
+      TOKEN,
+    ]) {
       const res = await raw(serving.port, { headers: { ...MCP_HEADERS, authorization }, body: callEcho() });
       expect(res.status, authorization).toBe(401);
       expect(res.headers['www-authenticate']).toMatch(/^Bearer resource_metadata="[^"]+"/);
     }
-    const wrong = await raw(serving.port, { headers: { ...MCP_HEADERS, authorization: 'Bearer nope-nope' }, body: callEcho() });
-    expect(wrong.headers['www-authenticate']).toBe(`Bearer resource_metadata="${metadata}", error="invalid_token"`);
+    const wrong = await raw(serving.port, {
+      headers: { ...MCP_HEADERS, authorization: 'Bearer nope-nope' },
+      body: callEcho(),
+    });
+    expect(wrong.headers['www-authenticate']).toBe(
+      `Bearer resource_metadata="${metadata}", error="invalid_token"`,
+    );
     for (const token of [TOKEN, OTHER_TOKEN]) {
       const res = await raw(serving.port, {
         headers: { ...MCP_HEADERS, authorization: `Bearer ${token}` },
@@ -305,7 +356,10 @@ describe('serveHttp: bearer tokens', () => {
       MCP_HTTP_PUBLIC_URL: 'https://mcp.example.com/',
       MCP_HTTP_AUTHORIZATION_SERVERS: 'https://auth.example.com',
     });
-    for (const path of ['/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-protected-resource']) {
+    for (const path of [
+      '/.well-known/oauth-protected-resource/mcp',
+      '/.well-known/oauth-protected-resource',
+    ]) {
       const res = await raw(serving.port, { method: 'GET', path });
       expect(res.status).toBe(200);
       expect(JSON.parse(res.body)).toEqual({
@@ -324,11 +378,18 @@ describe('serveHttp: bearer tokens', () => {
   it('an SDK client with the token works; no token appears in any log line, even at trace', async () => {
     const { serving, logs } = await start({ MCP_HTTP_TOKENS: TOKEN });
     const client = await connect(serving.url, { authorization: `Bearer ${TOKEN}` });
-    expect(readToolResult((await client.callTool({ name: 'echo', arguments: { text: 'a' } })) as CallToolResult).ok).toBe(true);
+    expect(
+      readToolResult((await client.callTool({ name: 'echo', arguments: { text: 'a' } })) as CallToolResult)
+        .ok,
+    ).toBe(true);
     await client.close();
     const denied = new Client({ name: 'denied', version: '0' });
     await expect(
-      denied.connect(new StreamableHTTPClientTransport(new URL(serving.url), { requestInit: { headers: { authorization: `Bearer ${OTHER_TOKEN}` } } })),
+      denied.connect(
+        new StreamableHTTPClientTransport(new URL(serving.url), {
+          requestInit: { headers: { authorization: `Bearer ${OTHER_TOKEN}` } },
+        }),
+      ),
     ).rejects.toThrow();
     await serving.close(0);
     const log = logs.join('');
@@ -341,7 +402,9 @@ describe('serveHttp: bearer tokens', () => {
 
   it('without tokens there is no resource metadata', async () => {
     const { serving } = await start();
-    expect((await raw(serving.port, { method: 'GET', path: '/.well-known/oauth-protected-resource' })).status).toBe(404);
+    expect(
+      (await raw(serving.port, { method: 'GET', path: '/.well-known/oauth-protected-resource' })).status,
+    ).toBe(404);
   });
 });
 
@@ -354,9 +417,12 @@ describe('serveHttp: settings', () => {
         expect.stringMatching(/MCP_HTTP_HOST: .* reachable beyond this machine.*MCP_HTTP_TOKENS/),
       ]);
     }
-    for (const host of ['localhost', '127.0.0.2', '::1']) expect(httpConfigProblems(config({ MCP_HTTP_HOST: host }))).toEqual([]);
+    for (const host of ['localhost', '127.0.0.2', '::1'])
+      expect(httpConfigProblems(config({ MCP_HTTP_HOST: host }))).toEqual([]);
     expect(httpConfigProblems(config({ MCP_HTTP_HOST: '0.0.0.0', MCP_HTTP_TOKENS: TOKEN }))).toEqual([]);
-    expect(httpConfigProblems(config({ MCP_HTTP_HOST: '0.0.0.0', MCP_HTTP_ALLOW_UNAUTHENTICATED: 'true' }))).toEqual([]);
+    expect(
+      httpConfigProblems(config({ MCP_HTTP_HOST: '0.0.0.0', MCP_HTTP_ALLOW_UNAUTHENTICATED: 'true' })),
+    ).toEqual([]);
     expect(httpConfigProblems(config({ MCP_HTTP_ALLOWED_ORIGINS: 'not an origin' }))).toEqual([
       expect.stringMatching(/MCP_HTTP_ALLOWED_ORIGINS/),
     ]);
@@ -365,7 +431,10 @@ describe('serveHttp: settings', () => {
 
   it('--transport is taken out of the arguments; an unknown value is a ConfigError', () => {
     expect(takeTransportFlag(['--transport', 'http'])).toEqual({ argv: [], transport: 'http' });
-    expect(takeTransportFlag(['--check', '--transport=stdio'])).toEqual({ argv: ['--check'], transport: 'stdio' });
+    expect(takeTransportFlag(['--check', '--transport=stdio'])).toEqual({
+      argv: ['--check'],
+      transport: 'stdio',
+    });
     expect(takeTransportFlag(['--check'])).toEqual({ argv: ['--check'] });
     expect(() => takeTransportFlag(['--transport', 'carrier-pigeon'])).toThrow(ConfigError);
     expect(() => takeTransportFlag(['--transport'])).toThrow(/must be stdio or http/);
@@ -373,8 +442,11 @@ describe('serveHttp: settings', () => {
 });
 
 describe('serveHttp: operations', () => {
-  it('/healthz answers while up; /readyz reflects the deps\' check without its details', async () => {
-    const { serving, deps } = await start({ MCP_HTTP_ALLOWED_HOSTS: 'mcp.example.com', MCP_HTTP_TOKENS: TOKEN });
+  it("/healthz answers while up; /readyz reflects the deps' check without its details", async () => {
+    const { serving, deps } = await start({
+      MCP_HTTP_ALLOWED_HOSTS: 'mcp.example.com',
+      MCP_HTTP_TOKENS: TOKEN,
+    });
     // Probes need no token and accept the balancer's Host.
     const health = await raw(serving.port, { method: 'GET', path: '/healthz' });
     expect(health.status).toBe(200);
@@ -391,26 +463,48 @@ describe('serveHttp: operations', () => {
 
   it('one log line per request with its request id (given or made), echoed in X-Request-Id', async () => {
     const { serving, logs } = await start();
-    const given = await raw(serving.port, { headers: { ...MCP_HEADERS, 'x-request-id': 'req-42' }, body: callEcho() });
+    const given = await raw(serving.port, {
+      headers: { ...MCP_HEADERS, 'x-request-id': 'req-42' },
+      body: callEcho(),
+    });
     expect(given.headers['x-request-id']).toBe('req-42');
-    const made = await raw(serving.port, { headers: { ...MCP_HEADERS, 'x-request-id': 'not a usable id' }, body: callEcho() });
+    const made = await raw(serving.port, {
+      headers: { ...MCP_HEADERS, 'x-request-id': 'not a usable id' },
+      body: callEcho(),
+    });
     expect(made.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     await serving.close(0);
-    const lines = logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l['msg'] === 'request');
+    const lines = logs
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l['msg'] === 'request');
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatchObject({ request_id: 'req-42', method: 'POST', path: '/mcp', status: 200, rpc: 'tools/call', tool: 'echo' });
+    expect(lines[0]).toMatchObject({
+      request_id: 'req-42',
+      method: 'POST',
+      path: '/mcp',
+      status: 200,
+      rpc: 'tools/call',
+      tool: 'echo',
+    });
     expect(lines[1]).toMatchObject({ request_id: made.headers['x-request-id'] });
     expect(typeof lines[0]?.['ms']).toBe('number');
   });
 
   it('X-Forwarded-* are ignored unless MCP_HTTP_TRUST_PROXY is set', async () => {
-    const headers = { ...MCP_HEADERS, 'x-forwarded-for': '203.0.113.9', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'mcp.example.com' };
+    const headers = {
+      ...MCP_HEADERS,
+      'x-forwarded-for': '203.0.113.9',
+      'x-forwarded-proto': 'https',
+      'x-forwarded-host': 'mcp.example.com',
+    };
     for (const trust of [false, true]) {
       const { serving, logs } = await start({ MCP_HTTP_TOKENS: TOKEN, MCP_HTTP_TRUST_PROXY: String(trust) });
       const res = await raw(serving.port, { headers, body: callEcho() });
       await serving.close(0);
       const challenge = res.headers['www-authenticate'] as string;
-      const line = JSON.parse(logs.find((l) => l.includes('"msg":"request"')) as string) as { client: string };
+      const line = JSON.parse(logs.find((l) => l.includes('"msg":"request"')) as string) as {
+        client: string;
+      };
       if (trust) {
         expect(challenge).toContain('resource_metadata="https://mcp.example.com/');
         expect(line.client).toBe('203.0.113.9');
@@ -423,7 +517,13 @@ describe('serveHttp: operations', () => {
 
   it('a client that disconnects mid-call aborts the handler', async () => {
     const { serving, deps } = await start();
-    const req = httpRequest({ host: '127.0.0.1', port: serving.port, method: 'POST', path: '/mcp', headers: MCP_HEADERS });
+    const req = httpRequest({
+      host: '127.0.0.1',
+      port: serving.port,
+      method: 'POST',
+      path: '/mcp',
+      headers: MCP_HEADERS,
+    });
     req.on('error', () => undefined);
     req.end(rpc('tools/call', { name: 'slow', arguments: { ms: 10_000, id: 'gone' } }));
     await vi.waitFor(() => expect(serving.inFlight()).toBe(1));
@@ -441,7 +541,9 @@ describe('serveHttp: operations', () => {
     await vi.waitFor(() => expect(serving.inFlight()).toBe(1));
     const closing = serving.close(5000);
     await new Promise((r) => setTimeout(r, 50));
-    await expect(raw(serving.port, { headers: MCP_HEADERS, body: callEcho() })).rejects.toThrow(/ECONNREFUSED/);
+    await expect(raw(serving.port, { headers: MCP_HEADERS, body: callEcho() })).rejects.toThrow(
+      /ECONNREFUSED/,
+    );
     const res = await pending;
     expect(res.status).toBe(200);
     expect(JSON.parse(res.body)).toMatchObject({ result: { structuredContent: { waited: 400 } } });

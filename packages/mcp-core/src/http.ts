@@ -56,13 +56,18 @@ const isWildcard = (host: string) => ['0.0.0.0', '::', '[::]'].includes(host);
 export function httpConfigProblems(config: CoreConfig): string[] {
   const problems: string[] = [];
   const tokens = config.MCP_HTTP_TOKENS ?? [];
-  if (!isLoopbackHost(config.MCP_HTTP_HOST) && tokens.length === 0 && !config.MCP_HTTP_ALLOW_UNAUTHENTICATED) {
+  if (
+    !isLoopbackHost(config.MCP_HTTP_HOST) &&
+    tokens.length === 0 &&
+    !config.MCP_HTTP_ALLOW_UNAUTHENTICATED
+  ) {
     problems.push(
       `MCP_HTTP_HOST: ${config.MCP_HTTP_HOST} is reachable beyond this machine: set MCP_HTTP_TOKENS, or MCP_HTTP_ALLOW_UNAUTHENTICATED=true if a proxy in front authenticates`,
     );
   }
   for (const origin of config.MCP_HTTP_ALLOWED_ORIGINS ?? []) {
-    if (normalOrigin(origin) === undefined) problems.push(`MCP_HTTP_ALLOWED_ORIGINS: "${origin}" is not an origin`);
+    if (normalOrigin(origin) === undefined)
+      problems.push(`MCP_HTTP_ALLOWED_ORIGINS: "${origin}" is not an origin`);
   }
   return problems;
 }
@@ -133,13 +138,26 @@ function sendRpcError(
   code = -32000,
 ): void {
   const body = JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null });
-  res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.writeHead(status, {
+    ...headers,
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+  });
   res.end(body);
 }
 
-function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  value: unknown,
+  headers: Record<string, string> = {},
+): void {
   const body = JSON.stringify(value);
-  res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.writeHead(status, {
+    ...headers,
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+  });
   res.end(body);
 }
 
@@ -211,7 +229,9 @@ export async function serveHttp<S extends EnvSchema, Deps extends ServerDeps>(
   if (problems.length > 0) throw new ConfigError(problems);
   const schemas = options.schemas ?? toolSchemas(definition.tools as never);
   const hostAllowed = hostChecker(config);
-  const allowedOrigins = new Set((config.MCP_HTTP_ALLOWED_ORIGINS ?? []).map((o) => normalOrigin(o) as string));
+  const allowedOrigins = new Set(
+    (config.MCP_HTTP_ALLOWED_ORIGINS ?? []).map((o) => normalOrigin(o) as string),
+  );
   const tokens = config.MCP_HTTP_TOKENS ?? [];
   const tokenMatches = tokens.length > 0 ? tokenChecker(tokens) : undefined;
   const trustProxy = config.MCP_HTTP_TRUST_PROXY;
@@ -233,7 +253,8 @@ export async function serveHttp<S extends EnvSchema, Deps extends ServerDeps>(
   const baseUrl = (req: IncomingMessage): string => {
     if (publicUrl) return publicUrl;
     const proto = (trustProxy && first(req.headers['x-forwarded-proto'])?.split(',')[0]?.trim()) || 'http';
-    const host = (trustProxy && first(req.headers['x-forwarded-host'])?.split(',')[0]?.trim()) || req.headers.host;
+    const host =
+      (trustProxy && first(req.headers['x-forwarded-host'])?.split(',')[0]?.trim()) || req.headers.host;
     return `${proto === 'https' ? 'https' : 'http'}://${host ?? `${config.MCP_HTTP_HOST}:${config.MCP_HTTP_PORT}`}`;
   };
   const metadataUrl = (req: IncomingMessage) => `${baseUrl(req)}${METADATA_PATH}${MCP_PATH}`;
@@ -248,21 +269,36 @@ export async function serveHttp<S extends EnvSchema, Deps extends ServerDeps>(
     return new URL(normal).host === new URL(baseUrl(req)).host;
   };
 
-  const handleMcp = async (req: IncomingMessage, res: ServerResponse, reqLogger: Logger, note: Record<string, unknown>) => {
+  const handleMcp = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    reqLogger: Logger,
+    note: Record<string, unknown>,
+  ) => {
     if (req.method !== 'POST') {
       // Stateless: no standalone SSE stream (GET) and no session to end (DELETE).
-      return sendRpcError(res, 405, 'Method not allowed: this server is stateless; send every message as a POST', {
-        allow: 'POST',
-      });
+      return sendRpcError(
+        res,
+        405,
+        'Method not allowed: this server is stateless; send every message as a POST',
+        {
+          allow: 'POST',
+        },
+      );
     }
     if (tokenMatches) {
       const header = first(req.headers.authorization) ?? '';
       const match = /^Bearer[ \t]+([^\s]+)[ \t]*$/i.exec(header);
       if (!match || !tokenMatches(match[1] as string)) {
         const challenge = `Bearer resource_metadata="${metadataUrl(req)}"${match ? ', error="invalid_token"' : ''}`;
-        return sendRpcError(res, 401, match ? 'Unauthorized: invalid token' : 'Unauthorized: bearer token required', {
-          'www-authenticate': challenge,
-        });
+        return sendRpcError(
+          res,
+          401,
+          match ? 'Unauthorized: invalid token' : 'Unauthorized: bearer token required',
+          {
+            'www-authenticate': challenge,
+          },
+        );
       }
     }
     let raw: Buffer;
@@ -273,9 +309,14 @@ export async function serveHttp<S extends EnvSchema, Deps extends ServerDeps>(
       // Closing the connection stops the upload; the server itself serves on.
       res.shouldKeepAlive = false;
       res.once('finish', () => req.destroy());
-      return sendRpcError(res, 413, `Request body too large: at most ${maxBody} bytes (MCP_HTTP_MAX_BODY_BYTES)`, {
-        connection: 'close',
-      });
+      return sendRpcError(
+        res,
+        413,
+        `Request body too large: at most ${maxBody} bytes (MCP_HTTP_MAX_BODY_BYTES)`,
+        {
+          connection: 'close',
+        },
+      );
     }
     let body: unknown;
     try {
@@ -286,7 +327,10 @@ export async function serveHttp<S extends EnvSchema, Deps extends ServerDeps>(
     Object.assign(note, describeMessage(body));
 
     const server = buildServer(definition, deps, options.config, reqLogger, schemas);
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: true,
+    });
     transport.onerror = (error) => reqLogger.debug({ err: error.message }, 'transport');
     res.once('close', () => {
       // A client gone mid-call aborts the handler's signal.
@@ -306,7 +350,8 @@ export async function serveHttp<S extends EnvSchema, Deps extends ServerDeps>(
     const note: Record<string, unknown> = {};
     const reqLogger = logger.child({ request_id: requestId });
     const client =
-      (trustProxy && first(req.headers['x-forwarded-for'])?.split(',')[0]?.trim()) || req.socket.remoteAddress;
+      (trustProxy && first(req.headers['x-forwarded-for'])?.split(',')[0]?.trim()) ||
+      req.socket.remoteAddress;
     active++;
     res.once('close', () => {
       active--;
@@ -391,7 +436,8 @@ export async function serveHttp<S extends EnvSchema, Deps extends ServerDeps>(
             new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs))),
           ]);
           clearTimeout(timer);
-          if (active > 0) logger.warn({ in_flight: active }, 'shutdown grace period over: closing connections');
+          if (active > 0)
+            logger.warn({ in_flight: active }, 'shutdown grace period over: closing connections');
         }
         http.closeAllConnections();
         await closed;
@@ -407,7 +453,8 @@ export async function serveHttp<S extends EnvSchema, Deps extends ServerDeps>(
 function readinessProbe(deps: ServerDeps): () => Promise<{ name: string; ok: boolean }[]> {
   let last: { at: number; result: Promise<{ name: string; ok: boolean }[]> } | undefined;
   return () => {
-    if (!last || performance.now() - last.at > 1000) last = { at: performance.now(), result: readiness(deps) };
+    if (!last || performance.now() - last.at > 1000)
+      last = { at: performance.now(), result: readiness(deps) };
     return last.result;
   };
 }
@@ -428,7 +475,8 @@ async function readiness(deps: ServerDeps): Promise<{ name: string; ok: boolean 
   }
 }
 
-export interface RunHttpOptions<S extends EnvSchema, Deps extends ServerDeps> extends ServeHttpOptions<S, Deps> {
+export interface RunHttpOptions<S extends EnvSchema, Deps extends ServerDeps>
+  extends ServeHttpOptions<S, Deps> {
   /** The logger's handle, flushed and closed on shutdown. */
   log: LoggerHandle;
 }

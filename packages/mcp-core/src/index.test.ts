@@ -57,6 +57,7 @@ describe('public API', () => {
       [
         "Client",
         "callTool",
+        "connectHttp",
         "connectInMemory",
         "connectServer",
         "getFreePort",
@@ -64,6 +65,7 @@ describe('public API', () => {
         "readToolResult",
         "removeTempDirs",
         "sendJson",
+        "spawnHttpServer",
         "spawnStdioServer",
         "startFakeHttpServer",
         "startRedis",

@@ -1,13 +1,12 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnStdioServer, type SpawnedServer } from './testing/stdio.js';
-import { readToolResult } from './testing/client.js';
+import { connectHttp, readToolResult } from './testing/client.js';
 import { makeTempDir, removeTempDirs } from './testing/temp.js';
 import { getFreePort } from './testing/net.js';
+import { spawnHttpServer, type SpawnedHttpServer } from './testing/spawn-http.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 
 // The fixture imports ../dist, so this suite runs against the built package (nx test depends on build).
@@ -165,35 +164,15 @@ describe('runServer serving over stdio', () => {
 
 describe('runServer serving over HTTP', () => {
   const HTTP_TOKEN = 'http_tok_6b3c9d2e8f1a4b7c';
-  const children: ChildProcess[] = [];
-  afterEach(() => {
-    for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  const spawned: SpawnedHttpServer[] = [];
+  afterEach(async () => {
+    await Promise.all(spawned.splice(0).map((s) => s.close('SIGKILL')));
   });
-
-  /** Spawns the fixture in HTTP mode and waits for its "listening on" line. */
-  async function spawnHttp(args: string[], env: Record<string, string | undefined>) {
-    const child = spawn(process.execPath, [fixture, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-    const url = await Promise.race([
-      vi.waitFor(
-        () => {
-          const match = /listening on (http:\/\/\S+)/.exec(stderr);
-          if (!match) throw new Error('not listening yet');
-          return match[1] as string;
-        },
-        { timeout: 15000, interval: 20 },
-      ),
-      exited.then((code) => {
-        throw new Error(`exited ${code}: ${stderr}`);
-      }),
-    ]);
-    return { child, url, exited, stdout: () => stdout, stderr: () => stderr };
-  }
+  const spawnHttp = async (args: string[], env: Record<string, string | undefined>) => {
+    const server = await spawnHttpServer({ command: process.execPath, args: [fixture, ...args], env });
+    spawned.push(server);
+    return server;
+  };
 
   for (const [how, args, extra] of [
     ['--transport http, stopped by SIGTERM', ['--transport', 'http'], {}],
@@ -209,24 +188,25 @@ describe('runServer serving over HTTP', () => {
         MCP_LOG_LEVEL: 'debug',
         FIXTURE_DISPOSED_FILE: marker,
       });
-      const client = new Client({ name: 'http-run-test', version: '0' });
-      await client.connect(
-        new StreamableHTTPClientTransport(new URL(server.url), {
-          requestInit: { headers: { authorization: `Bearer ${HTTP_TOKEN}` } },
-        }),
-      );
+      const { client, close } = await connectHttp(server.url, {
+        headers: { authorization: `Bearer ${HTTP_TOKEN}` },
+      });
       expect(client.getServerVersion()).toMatchObject({ name: '@org/core-fixture', version: '9.9.9' });
       const written = readToolResult(
         (await client.callTool({ name: 'write_thing', arguments: { value: 'v' } })) as CallToolResult,
       );
       expect(written).toMatchObject({ ok: true, data: { written: 'v' } });
-      const leak = readToolResult((await client.callTool({ name: 'leak_attempt', arguments: {} })) as CallToolResult);
+      const leak = readToolResult(
+        (await client.callTool({ name: 'leak_attempt', arguments: {} })) as CallToolResult,
+      );
       expect(leak).toMatchObject({ ok: false, error: { type: 'internal' } });
-      const denied = await fetch(server.url, { method: 'POST', headers: { authorization: 'Bearer wrong-token' } });
+      const denied = await fetch(server.url, {
+        method: 'POST',
+        headers: { authorization: 'Bearer wrong-token' },
+      });
       expect(denied.status).toBe(401);
-      await client.close();
-      server.child.kill(how.endsWith('SIGINT') ? 'SIGINT' : 'SIGTERM');
-      expect(await server.exited).toBe(0);
+      await close();
+      expect(await server.close(how.endsWith('SIGINT') ? 'SIGINT' : 'SIGTERM')).toBe(0);
       expect(existsSync(marker)).toBe(true);
       expect(server.stdout()).toBe('');
       expect(server.stderr()).toContain('calling upstream');
@@ -240,17 +220,21 @@ describe('runServer serving over HTTP', () => {
     const open = run(['--transport', 'http'], { ...baseEnv, MCP_HTTP_HOST: '0.0.0.0', MCP_HTTP_PORT: '0' });
     expect(open.code).toBe(1);
     expect(open.stdout).toBe('');
-    expect(open.stderr).toMatch(/MCP_HTTP_HOST: 0\.0\.0\.0 is reachable beyond this machine: set MCP_HTTP_TOKENS/);
+    expect(open.stderr).toMatch(
+      /MCP_HTTP_HOST: 0\.0\.0\.0 is reachable beyond this machine: set MCP_HTTP_TOKENS/,
+    );
     const pigeon = run(['--transport', 'pigeon']);
     expect(pigeon).toMatchObject({ code: 1, stdout: '' });
     expect(pigeon.stderr).toMatch(/--transport: must be stdio or http/);
-    const first = await spawnHttp(['--transport', 'http'], { ...baseEnv, MCP_HTTP_PORT: String(await getFreePort()) });
+    const first = await spawnHttp(['--transport', 'http'], {
+      ...baseEnv,
+      MCP_HTTP_PORT: String(await getFreePort()),
+    });
     const port = new URL(first.url).port;
     const busy = run(['--transport', 'http'], { ...baseEnv, MCP_HTTP_PORT: port });
     expect(busy.code).toBe(1);
     expect(busy.stderr).toMatch(/could not start HTTP: .*EADDRINUSE/);
-    first.child.kill('SIGTERM');
-    expect(await first.exited).toBe(0);
+    expect(await first.close()).toBe(0);
   });
 });
 
