@@ -67,6 +67,7 @@ describe('public API', () => {
         "sendJson",
         "spawnHttpServer",
         "spawnStdioServer",
+        "startBalancer",
         "startFakeHttpServer",
         "startRedis",
         "startRedisCluster",

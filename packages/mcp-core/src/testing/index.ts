@@ -12,4 +12,6 @@ export type { RedisOptions, RedisInstance } from './redis.js';
 export { startFakeHttpServer, sendJson } from './http.js';
 export type { FakeHttpServer, FakeHandler, RecordedRequest } from './http.js';
 export { getFreePort } from './net.js';
+export { startBalancer } from './balancer.js';
+export type { Balancer } from './balancer.js';
 export { makeTempDir, removeTempDirs } from './temp.js';
