@@ -108,7 +108,7 @@ describe('describeConfig and --help text', () => {
     expect(docs.find((d) => d.name === 'MCP_READ_ONLY')).toMatchObject({ default: false, required: false });
     for (const doc of docs) expect(doc.description, doc.name).not.toBe('');
     expect(secretNames(Schema)).toEqual(docs.filter((d) => d.secret).map((d) => d.name));
-    expect(secretNames(Schema)).toEqual(['API_TOKEN']);
+    expect(secretNames(Schema)).toEqual(['MCP_HTTP_TOKENS', 'API_TOKEN']);
     const help = formatEnvHelp(Schema);
     expect(help).toMatch(/API_TOKEN {2}\(required, secret\)/);
     expect(help).toMatch(/MCP_LOG_LEVEL {2}\(default: warn\)/);

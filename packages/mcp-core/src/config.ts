@@ -63,6 +63,68 @@ export const CoreConfigSchema = z.object({
     false,
     'Check every tool result against its output schema before sending it (a self-check that costs time on every call; clients that know the schema check it anyway)',
   ),
+  MCP_TRANSPORT: z
+    .enum(['stdio', 'http'])
+    .default('stdio')
+    .describe(
+      'How clients reach the server: stdio (one client, the default) or http (Streamable HTTP at /mcp; same as --transport http)',
+    ),
+  MCP_HTTP_HOST: z
+    .string()
+    .min(1)
+    .default('127.0.0.1')
+    .describe(
+      'HTTP mode: the address to listen on; beyond loopback (e.g. 0.0.0.0) needs MCP_HTTP_TOKENS or MCP_HTTP_ALLOW_UNAUTHENTICATED',
+    ),
+  MCP_HTTP_PORT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .default(3000)
+    .describe('HTTP mode: the port to listen on (0: any free port, printed at start)'),
+  MCP_HTTP_ALLOWED_HOSTS: envList().describe(
+    'HTTP mode: comma-separated Host header values to accept (a name alone accepts any port), e.g. the names a reverse proxy forwards; default: loopback names and MCP_HTTP_HOST (no check when listening on all addresses)',
+  ),
+  MCP_HTTP_ALLOWED_ORIGINS: envList().describe(
+    "HTTP mode: comma-separated browser origins (https://app.example.com) allowed besides the server's own; any other Origin gets 403",
+  ),
+  MCP_HTTP_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(4 * 1024 * 1024)
+    .describe('HTTP mode: the largest request body accepted, in bytes; a larger one gets 413'),
+  MCP_HTTP_TOKENS: secret(
+    envList().describe(
+      'HTTP mode: comma-separated bearer tokens, any of which a client must send as "Authorization: Bearer <token>"; unset: no authentication',
+    ),
+  ),
+  MCP_HTTP_ALLOW_UNAUTHENTICATED: envBoolean(
+    false,
+    'HTTP mode: allow listening beyond loopback without MCP_HTTP_TOKENS (only behind a proxy that authenticates)',
+  ),
+  MCP_HTTP_PUBLIC_URL: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe(
+      "HTTP mode: the URL clients reach the server at, without /mcp (https://mcp.example.com), for the OAuth resource metadata; default: from the request's Host",
+    ),
+  MCP_HTTP_AUTHORIZATION_SERVERS: envList().describe(
+    'HTTP mode: comma-separated OAuth authorization server issuer URLs listed in the protected resource metadata (RFC 9728)',
+  ),
+  MCP_HTTP_TRUST_PROXY: envBoolean(
+    false,
+    'HTTP mode: believe X-Forwarded-For/-Proto/-Host (set only behind a reverse proxy that sets them); otherwise they are ignored',
+  ),
+  MCP_HTTP_SHUTDOWN_SECONDS: z.coerce
+    .number()
+    .min(0)
+    .max(600)
+    .default(10)
+    .describe(
+      'HTTP mode: on SIGTERM/SIGINT, how long in-flight requests may take to finish before their connections are closed',
+    ),
 });
 export type CoreConfig = z.infer<typeof CoreConfigSchema>;
 

@@ -57,6 +57,7 @@ describe('public API', () => {
       [
         "Client",
         "callTool",
+        "connectHttp",
         "connectInMemory",
         "connectServer",
         "getFreePort",
@@ -64,7 +65,9 @@ describe('public API', () => {
         "readToolResult",
         "removeTempDirs",
         "sendJson",
+        "spawnHttpServer",
         "spawnStdioServer",
+        "startBalancer",
         "startFakeHttpServer",
         "startRedis",
         "startRedisCluster",

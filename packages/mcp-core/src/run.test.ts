@@ -3,8 +3,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnStdioServer, type SpawnedServer } from './testing/stdio.js';
-import { readToolResult } from './testing/client.js';
+import { connectHttp, readToolResult } from './testing/client.js';
 import { makeTempDir, removeTempDirs } from './testing/temp.js';
+import { getFreePort } from './testing/net.js';
+import { spawnHttpServer, type SpawnedHttpServer } from './testing/spawn-http.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 
 // The fixture imports ../dist, so this suite runs against the built package (nx test depends on build).
@@ -33,6 +35,14 @@ describe('runServer flags', () => {
       'MCP_EXCLUDE_TOOLS',
       'MCP_MAX_OUTPUT_CHARS',
       'MCP_VALIDATE_OUTPUT',
+      'MCP_TRANSPORT',
+      'MCP_HTTP_HOST',
+      'MCP_HTTP_PORT',
+      'MCP_HTTP_ALLOWED_HOSTS',
+      'MCP_HTTP_ALLOWED_ORIGINS',
+      'MCP_HTTP_MAX_BODY_BYTES',
+      'MCP_HTTP_ALLOW_UNAUTHENTICATED',
+      '--transport stdio|http',
       'FIXTURE_TOKEN',
       'FIXTURE_PORT',
     ]) {
@@ -40,6 +50,8 @@ describe('runServer flags', () => {
     }
     expect(stdout).toMatch(/FIXTURE_TOKEN {2}\(required, secret\)/);
     expect(stdout).toMatch(/FIXTURE_PORT {2}\(default: 8080\)/);
+    expect(stdout).toMatch(/MCP_HTTP_TOKENS {2}\(optional, secret\)/);
+    expect(stdout).toMatch(/MCP_HTTP_MAX_BODY_BYTES {2}\(default: 4194304\)/);
     expect(stdout).toContain('--check');
   });
 
@@ -150,6 +162,82 @@ describe('runServer serving over stdio', () => {
   }
 });
 
+describe('runServer serving over HTTP', () => {
+  const HTTP_TOKEN = 'http_tok_6b3c9d2e8f1a4b7c';
+  const spawned: SpawnedHttpServer[] = [];
+  afterEach(async () => {
+    await Promise.all(spawned.splice(0).map((s) => s.close('SIGKILL')));
+  });
+  const spawnHttp = async (args: string[], env: Record<string, string | undefined>) => {
+    const server = await spawnHttpServer({ command: process.execPath, args: [fixture, ...args], env });
+    spawned.push(server);
+    return server;
+  };
+
+  for (const [how, args, extra] of [
+    ['--transport http, stopped by SIGTERM', ['--transport', 'http'], {}],
+    ['MCP_TRANSPORT=http, stopped by SIGINT', [], { MCP_TRANSPORT: 'http' }],
+  ] as const) {
+    it(`${how}: serves with a token, never logs a secret, disposes deps and exits 0`, async () => {
+      const marker = join(makeTempDir('core-http-'), 'disposed');
+      const server = await spawnHttp([...args], {
+        ...baseEnv,
+        ...extra,
+        MCP_HTTP_PORT: String(await getFreePort()),
+        MCP_HTTP_TOKENS: HTTP_TOKEN,
+        MCP_LOG_LEVEL: 'debug',
+        FIXTURE_DISPOSED_FILE: marker,
+      });
+      const { client, close } = await connectHttp(server.url, {
+        headers: { authorization: `Bearer ${HTTP_TOKEN}` },
+      });
+      expect(client.getServerVersion()).toMatchObject({ name: '@org/core-fixture', version: '9.9.9' });
+      const written = readToolResult(
+        (await client.callTool({ name: 'write_thing', arguments: { value: 'v' } })) as CallToolResult,
+      );
+      expect(written).toMatchObject({ ok: true, data: { written: 'v' } });
+      const leak = readToolResult(
+        (await client.callTool({ name: 'leak_attempt', arguments: {} })) as CallToolResult,
+      );
+      expect(leak).toMatchObject({ ok: false, error: { type: 'internal' } });
+      const denied = await fetch(server.url, {
+        method: 'POST',
+        headers: { authorization: 'Bearer wrong-token' },
+      });
+      expect(denied.status).toBe(401);
+      await close();
+      expect(await server.close(how.endsWith('SIGINT') ? 'SIGINT' : 'SIGTERM')).toBe(0);
+      expect(existsSync(marker)).toBe(true);
+      expect(server.stdout()).toBe('');
+      expect(server.stderr()).toContain('calling upstream');
+      expect(server.stderr()).toMatch(/"status":401/);
+      expect(server.stderr()).not.toContain(TOKEN);
+      expect(server.stderr()).not.toContain(HTTP_TOKEN);
+    });
+  }
+
+  it('refuses to listen beyond loopback without a token, an unknown transport, a port in use', async () => {
+    const open = run(['--transport', 'http'], { ...baseEnv, MCP_HTTP_HOST: '0.0.0.0', MCP_HTTP_PORT: '0' });
+    expect(open.code).toBe(1);
+    expect(open.stdout).toBe('');
+    expect(open.stderr).toMatch(
+      /MCP_HTTP_HOST: 0\.0\.0\.0 is reachable beyond this machine: set MCP_HTTP_TOKENS/,
+    );
+    const pigeon = run(['--transport', 'pigeon']);
+    expect(pigeon).toMatchObject({ code: 1, stdout: '' });
+    expect(pigeon.stderr).toMatch(/--transport: must be stdio or http/);
+    const first = await spawnHttp(['--transport', 'http'], {
+      ...baseEnv,
+      MCP_HTTP_PORT: String(await getFreePort()),
+    });
+    const port = new URL(first.url).port;
+    const busy = run(['--transport', 'http'], { ...baseEnv, MCP_HTTP_PORT: port });
+    expect(busy.code).toBe(1);
+    expect(busy.stderr).toMatch(/could not start HTTP: .*EADDRINUSE/);
+    expect(await first.close()).toBe(0);
+  });
+});
+
 describe('runServer help and check output', () => {
   it('--help lists the toolsets with their defaults and each tool with a read-only mark', () => {
     const { code, stdout } = run(['--help'], { PATH: process.env['PATH'] });
@@ -183,5 +271,12 @@ describe('secretValues', () => {
         TOKEN: 'tok',
       }).sort(),
     ).toEqual(['app', 'p%40ss', 'p@ss', 'tok'].sort());
+  });
+
+  it('scrubs every item of a secret list (MCP_HTTP_TOKENS)', async () => {
+    const { secretValues } = await import('./run.js');
+    const { CoreConfigSchema, loadConfig } = await import('./config.js');
+    const config = loadConfig(CoreConfigSchema, { MCP_HTTP_TOKENS: 'first-token, second-token' });
+    expect(secretValues(CoreConfigSchema, config)).toEqual(['first-token', 'second-token']);
   });
 });

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { formatEnvHelp, loadConfig, secretNames, type CoreConfig, type EnvSchema } from './config.js';
 import type { CheckResult, ServerDefinition, ServerDeps } from './define.js';
 import { ConfigError } from './errors.js';
+import { runHttp, takeTransportFlag } from './http.js';
 import { createLogger } from './logger.js';
 import { buildServer, type ToolSchemas } from './server.js';
 import { LineStdioTransport } from './stdio.js';
@@ -54,9 +55,10 @@ function usage(definition: ServerDefinition): string {
     '',
     definition.description,
     '',
-    `Usage: npx ${definition.name} [-h | --help | -v | --version | --check]`,
+    `Usage: npx ${definition.name} [-h | --help | -v | --version | --check] [--transport stdio|http]`,
     '',
-    'Runs an MCP server over stdio (stdin/stdout carry the protocol; logs go to stderr).',
+    'Runs an MCP server over stdio (stdin/stdout carry the protocol; logs go to stderr),',
+    'or over Streamable HTTP at /mcp with --transport http (MCP_TRANSPORT=http; MCP_HTTP_* below).',
     '  -h, --help     this text',
     '  -v, --version  the version',
     '  --check        validate the configuration, probe every dependency, print a report, exit 0 or 1',
@@ -82,6 +84,7 @@ export function secretValues(schema: EnvSchema, config: Record<string, unknown>)
   const values: string[] = [];
   for (const name of secretNames(schema)) {
     const value = config[name];
+    if (Array.isArray(value)) values.push(...value.filter((v): v is string => typeof v === 'string'));
     if (typeof value !== 'string') continue;
     let url: URL | undefined;
     try {
@@ -127,9 +130,16 @@ export async function runServer<S extends EnvSchema, Deps extends ServerDeps>(
   definition: ServerDefinition<S, Deps>,
   options: RunOptions = {},
 ): Promise<void> {
-  const argv = options.argv ?? process.argv.slice(2);
+  let argv = options.argv ?? process.argv.slice(2);
   const env = options.env ?? process.env;
   const def = definition as unknown as ServerDefinition;
+  let transportFlag: 'stdio' | 'http' | undefined;
+  try {
+    ({ argv, transport: transportFlag } = takeTransportFlag(argv));
+  } catch (error) {
+    err(`${def.name}: ${message(error)}\nRun with --help for usage.`);
+    process.exit(1);
+  }
   const flag = argv[0];
   if (
     argv.length > 1 ||
@@ -204,6 +214,10 @@ export async function runServer<S extends EnvSchema, Deps extends ServerDeps>(
     await deps.dispose?.();
     await log.close();
     process.exit(ok ? 0 : 1);
+  }
+
+  if ((transportFlag ?? core.MCP_TRANSPORT) === 'http') {
+    return runHttp({ definition, deps, config, logger, log, schemas: bundledSchemas(def) });
   }
 
   let server: McpServer;

@@ -1,4 +1,5 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -34,6 +35,23 @@ export async function connectInMemory(server: McpServer): Promise<ConnectedClien
       await server.close();
     },
   };
+}
+
+/**
+ * Connects a real MCP client over Streamable HTTP to a server in HTTP mode (`--transport http`),
+ * sending `headers` (e.g. `authorization`) on every request, and lists the tools once as
+ * connectInMemory does. `close` closes the client only.
+ */
+export async function connectHttp(
+  url: string,
+  options: { headers?: Record<string, string> } = {},
+): Promise<ConnectedClient> {
+  const client = new Client({ name: 'test-client', version: '0.0.0' });
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: options.headers ?? {} } }),
+  );
+  if (client.getServerCapabilities()?.tools) await client.listTools();
+  return { client, close: () => client.close() };
 }
 
 /** A tool result read back: the structured output, or the error envelope. */
