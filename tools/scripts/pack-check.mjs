@@ -28,6 +28,11 @@ const CHECK_ENV = {
     JIRA_EMAIL: 'pack-check@example.com',
     JIRA_API_TOKEN: 'packcheckplaceholder',
   },
+  '@org/mcp-frappe': {
+    FRAPPE_URL: 'http://127.0.0.1:9',
+    FRAPPE_API_KEY: 'packcheckkey',
+    FRAPPE_API_SECRET: 'packchecksecret',
+  },
 };
 const log = (line) => process.stderr.write(`[pack-check] ${line}\n`);
 
