@@ -75,6 +75,22 @@ describe('goals', () => {
     expect(updated.version).toBe(2);
   });
 
+  it('keeps a "__proto__" metadata key as data on create and update, never as a prototype', async () => {
+    const { engine } = setup();
+    const created = JSON.parse('{"__proto__":{"admin":true},"team":"core"}') as Record<string, never>;
+    const first = await engine.createGoal({ description: 'G', metadata: created });
+    expect(JSON.stringify(first.metadata)).toBe('{"__proto__":{"admin":true},"team":"core"}');
+    const g = await engine.createGoal({ description: 'G', metadata: { team: 'core' } });
+    const patch = JSON.parse('{"__proto__":{"polluted":1},"team":null}') as Record<string, never>;
+    const updated = await engine.updateGoal(g.id, { metadata: patch });
+    expect(Object.keys(updated.metadata)).toEqual(['__proto__']);
+    expect(JSON.stringify(updated.metadata)).toBe('{"__proto__":{"polluted":1}}');
+    expect(Object.getPrototypeOf(updated.metadata)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    const read = await engine.getGoal(g.id);
+    expect(JSON.stringify(read.goal.metadata)).toBe('{"__proto__":{"polluted":1}}');
+  });
+
   it('refuses to complete a goal with unfinished tasks; a cancelled goal stays cancelled and takes no new tasks', async () => {
     const { engine } = setup();
     const { goal, tasks } = await rateLimitingGoal(engine);

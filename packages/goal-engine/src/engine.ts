@@ -276,7 +276,14 @@ export class GoalEngine {
       const metadata = { ...goal.metadata };
       for (const [key, value] of Object.entries(patch.metadata ?? {})) {
         if (value === null) delete metadata[key];
-        else metadata[key] = value;
+        // Not `metadata[key] = value`: a "__proto__" key would set the prototype and vanish.
+        else
+          Object.defineProperty(metadata, key, {
+            value,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
       }
       let status = patch.status ?? goal.status;
       if (patch.status === 'completed') {
