@@ -12,6 +12,8 @@ export interface RecordedRequest {
   body: string;
   /** When the request had been read in full (Date.now()). */
   at: number;
+  /** The status the fake answered with, once the answer is sent. */
+  status?: number;
 }
 
 export type FakeHandler = (request: RecordedRequest, response: ServerResponse) => void | Promise<void>;
@@ -60,6 +62,9 @@ export async function startFakeHttpServer(handler: FakeHandler): Promise<FakeHtt
         at: Date.now(),
       };
       requests.push(recorded);
+      res.on('finish', () => {
+        recorded.status = res.statusCode;
+      });
       Promise.resolve()
         .then(() => handler(recorded, res))
         .catch((error: unknown) => {
