@@ -24,10 +24,12 @@ const DOCTYPE_TOOLS: [string, Record<string, unknown>][] = [
   ['frappe_search_link', {}],
   ['frappe_submit_document', { name: 'Administrator' }],
   ['frappe_cancel_document', { name: 'Administrator' }],
+  ['frappe_get_workflow_transitions', { name: 'Administrator' }],
+  ['frappe_apply_workflow_action', { name: 'Administrator', action: 'Approve' }],
 ];
 
 describe('tools', () => {
-  it('lists the original 5 and the rest, every one annotated; methods only when asked for', async () => {
+  it('lists the original 5 and the rest, every one annotated; workflow actions and methods only when asked for', async () => {
     const s = await connectServer(server, { ...fakeEnv(fake), MCP_TOOLSETS: '' });
     const { tools } = await s.client.listTools();
     expect(tools.map((t) => t.name)).toEqual([
@@ -54,6 +56,18 @@ describe('tools', () => {
       'frappe_cancel_document',
     ]);
     await s.close();
+    const all = await connectServer(server, fakeEnv(fake));
+    const every = (await all.client.listTools()).tools;
+    expect(every.map((t) => t.name).slice(-4)).toEqual([
+      'frappe_run_report',
+      'frappe_call_method',
+      'frappe_get_workflow_transitions',
+      'frappe_apply_workflow_action',
+    ]);
+    expect(every.filter((t) => t.annotations?.destructiveHint).map((t) => t.name)).toContain(
+      'frappe_apply_workflow_action',
+    );
+    await all.close();
   });
 
   it('MCP_READ_ONLY offers only the tools that change nothing', async () => {
@@ -64,6 +78,7 @@ describe('tools', () => {
       'frappe_get_doctype_meta',
       'frappe_get_document',
       'frappe_get_list',
+      'frappe_get_workflow_transitions',
       'frappe_run_report',
       'frappe_search_link',
     ]);

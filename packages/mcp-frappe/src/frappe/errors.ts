@@ -19,6 +19,10 @@ const TYPE_BY_EXCEPTION: Record<string, ErrorType> = {
   LinkExistsError: 'conflict',
   CannotChangeConstantError: 'conflict',
   UpdateAfterSubmitError: 'conflict',
+  // frappe/model/workflow.py: all ValidationError (417), meaning sharper than that.
+  WorkflowStateError: 'validation',
+  WorkflowTransitionError: 'conflict',
+  WorkflowPermissionError: 'forbidden',
   AuthenticationError: 'unauthorized',
   SessionExpired: 'unauthorized',
   CSRFTokenError: 'unauthorized',
