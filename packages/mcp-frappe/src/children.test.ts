@@ -156,9 +156,7 @@ describe.each(['v1', 'v2'] as const)('child tables on the %s API', (api) => {
       ok: false,
       error: {
         type: 'validation',
-        error: expect.stringContaining(
-          'Unknown field "qtty" in or_filters for DocType Sales Invoice Item',
-        ),
+        error: expect.stringContaining('Unknown field "qtty" in or_filters for DocType Sales Invoice Item'),
         hint: expect.stringContaining('"qty"'),
       },
     });

@@ -202,6 +202,87 @@ describe("Frappe's failures as the error envelope", () => {
     });
   });
 
+  it("the site's own rate limit: TooManyRequestsError with Retry-After, waited out on reads, reported on writes", async () => {
+    const limited = await startFakeFrappe();
+    const r = await connectFrappe(limited);
+    try {
+      // Warm the meta cache, then allow two requests per 2-second window, starting at a window's start.
+      await callTool(r.client, 'frappe_get_list', { doctype: 'ToDo' });
+      await new Promise((done) => setTimeout(done, 2000 - (Date.now() % 2000) + 20));
+      limited.rateLimit = { limit: 2, window: 2 };
+      const sentBefore = limited.requests.length;
+      const started = Date.now();
+      for (let i = 0; i < 3; i++) {
+        expect(await callTool(r.client, 'frappe_get_list', { doctype: 'ToDo' })).toMatchObject({ ok: true });
+      }
+      // The third was answered 429 and sent again after the Retry-After wait.
+      expect(limited.requests.length - sentBefore).toBe(4);
+      expect(Date.now() - started).toBeGreaterThan(1000);
+      limited.rateLimit = { limit: 0, window: 60 };
+      const write = await callTool(r.client, 'frappe_create_document', {
+        doctype: 'ToDo',
+        data: { description: 'x' },
+      });
+      expect(write).toMatchObject({
+        ok: false,
+        error: {
+          type: 'rate_limited',
+          status_code: 429,
+          retry_after_s: expect.any(Number),
+          error: 'Frappe: Too Many Requests Error (HTTP 429)',
+        },
+      });
+      expect(write.text).not.toContain('Traceback');
+    } finally {
+      await r.close();
+      await limited.close();
+    }
+  });
+
+  it('reads every message of a body: several _server_messages, a v2 errors list, a bare exception', async () => {
+    const missing = await callTool(s.client, 'frappe_create_document', {
+      doctype: 'Sales Invoice',
+      data: { naming_series: 'SINV-.####' },
+    });
+    expect(missing).toMatchObject({
+      ok: false,
+      error: {
+        type: 'validation',
+        status_code: 417,
+        error:
+          'Frappe: Error: Value missing for Sales Invoice: Customer | Error: Value missing for Sales Invoice: Date | Error: Value missing for Sales Invoice: Items',
+      },
+    });
+    const v2 = await connectFrappe(fake, { FRAPPE_API_VERSION: 'v2' });
+    const many = await callTool(v2.client, 'frappe_create_document', {
+      doctype: 'Sales Invoice',
+      data: { customer: 'ACME', items: [{ qty: 1 }, { qty: 2 }] },
+    });
+    expect(many).toMatchObject({
+      ok: false,
+      error: {
+        type: 'validation',
+        error:
+          'Frappe: Error: Value missing for Sales Invoice: Date | Error: Value missing for Sales Invoice Item: Item in row 1 | Error: Value missing for Sales Invoice Item: Item in row 2',
+      },
+    });
+    expect(many.text).not.toContain(TRACEBACK_MARKER);
+    await v2.close();
+    fake.inject({
+      path: '/api/resource/ToDo',
+      status: 403,
+      body: {
+        exc_type: 'PermissionError',
+        exception: 'frappe.exceptions.PermissionError',
+        exc: '["Traceback (most recent call last):"]',
+      },
+    });
+    expect(await callTool(s.client, 'frappe_get_list', { doctype: 'ToDo' })).toMatchObject({
+      ok: false,
+      error: { type: 'forbidden', status_code: 403, error: 'Frappe: Permission Error (HTTP 403)' },
+    });
+  });
+
   it('never shows HTML, a traceback or exc, whatever the body', async () => {
     const tb = `Traceback (most recent call last):\n  File "${TRACEBACK_MARKER}", line 1, in x\nKeyError: 'secret_column'`;
     const bodies = [
