@@ -72,6 +72,8 @@ export function siteOf(config: Config): string {
 /** A warning when the site is plain http on a host other than loopback (key and secret travel in clear). */
 export function plainHttpWarning(config: Config): string | undefined {
   const url = new URL(siteOf(config));
-  if (url.protocol !== 'http:' || LOOPBACK.has(url.hostname)) return undefined;
+  // Loopback: localhost, ::1 and all of 127.0.0.0/8.
+  if (url.protocol !== 'http:' || LOOPBACK.has(url.hostname) || /^127(\.\d{1,3}){3}$/.test(url.hostname))
+    return undefined;
   return `${url.origin} is plain http: the API key and secret travel unencrypted; use https unless the network is private`;
 }

@@ -390,13 +390,31 @@ describe('configuration', () => {
 
   it('warns in the log about plain http beyond loopback', async () => {
     const lines: string[] = [];
-    const { logger } = await createLogger({ name: 't', level: 'warn', writeStderr: (l) => lines.push(l) });
+    const handle = await createLogger({ name: 't', level: 'warn', writeStderr: (l) => lines.push(l) });
+    const { logger } = handle;
     const s = await connectServer(server, { ...base, FRAPPE_URL: 'http://erp.lan:8000' }, { logger });
+    // The logger loads pino on its first line: wait for the line to be written.
+    await handle.flush();
     expect(lines.join('\n')).toContain('http://erp.lan:8000 is plain http');
     await s.close();
     lines.length = 0;
-    const local = await connectServer(server, { ...base, FRAPPE_URL: 'http://127.0.0.1:8000' }, { logger });
+    for (const url of [
+      'http://127.0.0.1:8000',
+      'http://127.0.1.1:8000',
+      'http://localhost',
+      'http://[::1]:8000',
+    ]) {
+      const local = await connectServer(server, { ...base, FRAPPE_URL: url }, { logger });
+      await handle.flush();
+      expect(lines).toEqual([]);
+      await local.close();
+    }
+    const https = await connectServer(
+      server,
+      { ...base, FRAPPE_SITE_URL: 'https://erp.example.com' },
+      { logger },
+    );
     expect(lines).toEqual([]);
-    await local.close();
+    await https.close();
   });
 });

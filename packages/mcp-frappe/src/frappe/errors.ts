@@ -105,10 +105,16 @@ const unique = (items: string[]) => [...new Set(items)];
 export function parseFrappeError(body: unknown, response: { status: number }): VendorError {
   let excType: string | undefined;
   let messages: string[] = [];
-  if (body && typeof body === 'object' && !Array.isArray(body)) {
+  // A bare list of error objects (as bulk answers carry them) reads as a v2 `errors` list.
+  if (Array.isArray(body)) body = { errors: body };
+  if (body && typeof body === 'object') {
     const b = body as Record<string, unknown>;
     if (Array.isArray(b['errors'])) {
       for (const e of b['errors'] as unknown[]) {
+        if (typeof e === 'string') {
+          if (!TRACEBACK.test(e)) messages.push(plainText(e));
+          continue;
+        }
         if (!e || typeof e !== 'object') continue;
         const err = e as { type?: unknown; message?: unknown; exception?: unknown };
         if (typeof err.type === 'string') excType ??= err.type;
