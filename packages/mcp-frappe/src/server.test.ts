@@ -414,6 +414,7 @@ describe('configuration', () => {
       { ...base, FRAPPE_SITE_URL: 'https://erp.example.com' },
       { logger },
     );
+    await handle.flush();
     expect(lines).toEqual([]);
     await https.close();
   });
