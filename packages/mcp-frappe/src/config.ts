@@ -42,7 +42,7 @@ export const ConfigSchema = CoreConfigSchema.extend({
     'Comma-separated DocTypes (globs allowed) the tools never touch, added to the default deny list of security DocTypes (User, Role, DocPerm, User Permission, OAuth and API keys, System Settings, Server Script, …)',
   ),
   FRAPPE_METHODS_ALLOW: envList().describe(
-    'Comma-separated whitelisted methods (dotted paths; a trailing .* allows a module) frappe_call_method may call (default: none, since a method can do anything)',
+    'Comma-separated whitelisted methods frappe_call_method may call: dotted paths, * a glob (myapp.api.* allows a module, erpnext.*.get_* a family) (default: none, since a method can do anything)',
   ),
   FRAPPE_REPORT_WAIT: z.coerce
     .number()
