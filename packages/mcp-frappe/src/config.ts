@@ -42,7 +42,7 @@ export const ConfigSchema = CoreConfigSchema.extend({
     'Comma-separated DocTypes (globs allowed) the tools never touch, added to the default deny list of security DocTypes (User, Role, DocPerm, User Permission, OAuth and API keys, System Settings, Server Script, …)',
   ),
   FRAPPE_METHODS_ALLOW: envList().describe(
-    'Comma-separated whitelisted methods (dotted paths; a trailing .* allows a module) frappe_call_method may call (default: none, since a method can do anything)',
+    'Comma-separated whitelisted methods frappe_call_method may call: dotted paths, * a glob (myapp.api.* allows a module, erpnext.*.get_* a family) (default: none, since a method can do anything)',
   ),
   FRAPPE_REPORT_WAIT: z.coerce
     .number()
@@ -72,6 +72,8 @@ export function siteOf(config: Config): string {
 /** A warning when the site is plain http on a host other than loopback (key and secret travel in clear). */
 export function plainHttpWarning(config: Config): string | undefined {
   const url = new URL(siteOf(config));
-  if (url.protocol !== 'http:' || LOOPBACK.has(url.hostname)) return undefined;
+  // Loopback: localhost, ::1 and all of 127.0.0.0/8.
+  if (url.protocol !== 'http:' || LOOPBACK.has(url.hostname) || /^127(\.\d{1,3}){3}$/.test(url.hostname))
+    return undefined;
   return `${url.origin} is plain http: the API key and secret travel unencrypted; use https unless the network is private`;
 }

@@ -77,4 +77,42 @@ describe('the fake Frappe', () => {
     expect((await get('/api/v2/document/Item')).status).toBe(404);
     fake.v2 = true;
   });
+
+  it('lists a child DocType only with a parent the user may read, and reads a row through its parent', async () => {
+    const bare = await get('/api/resource/Sales Invoice Item');
+    expect(bare.status).toBe(403);
+    expect(bare.body).toMatchObject({
+      exc_type: 'PermissionError',
+      exception: 'frappe.exceptions.PermissionError',
+    });
+    expect(bare.body).not.toHaveProperty('_server_messages');
+    expect((await get('/api/resource/Sales Invoice Item?parent=Customer')).status).toBe(403);
+    const rows = await get(
+      '/api/resource/Sales Invoice Item?parent=Sales Invoice&fields=["name","parent","parenttype","parentfield"]&limit_page_length=0',
+    );
+    expect(rows.status).toBe(200);
+    const data = rows.body['data'] as Record<string, string>[];
+    expect(data).toHaveLength(8);
+    expect(data[0]).toMatchObject({ parenttype: 'Sales Invoice', parentfield: 'items' });
+    const one = await get(`/api/resource/Sales Invoice Item/${data[0]!['name']}`);
+    expect(one.body['data']).toMatchObject({ parent: data[0]!['parent'], doctype: 'Sales Invoice Item' });
+    expect(
+      (await get('/api/resource/Sales Invoice Item?parent=Sales Invoice', fake.users.approver)).status,
+    ).toBe(403);
+  });
+
+  it('answers TooManyRequestsError with Retry-After past the site rate limit', async () => {
+    fake.rateLimit = { limit: 1, window: 60 };
+    try {
+      expect((await get('/api/resource/Item')).status).toBe(200);
+      const res = await fetch(`${fake.url}/api/resource/Item`, {
+        headers: { authorization: `token ${fake.users.admin.key}:${fake.users.admin.secret}` },
+      });
+      expect(res.status).toBe(429);
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(await res.json()).toMatchObject({ exc_type: 'TooManyRequestsError' });
+    } finally {
+      fake.rateLimit = undefined;
+    }
+  });
 });

@@ -24,10 +24,12 @@ const DOCTYPE_TOOLS: [string, Record<string, unknown>][] = [
   ['frappe_search_link', {}],
   ['frappe_submit_document', { name: 'Administrator' }],
   ['frappe_cancel_document', { name: 'Administrator' }],
+  ['frappe_get_workflow_transitions', { name: 'Administrator' }],
+  ['frappe_apply_workflow_action', { name: 'Administrator', action: 'Approve' }],
 ];
 
 describe('tools', () => {
-  it('lists the original 5 and the rest, every one annotated; methods only when asked for', async () => {
+  it('lists the original 5 and the rest, every one annotated; workflow actions and methods only when asked for', async () => {
     const s = await connectServer(server, { ...fakeEnv(fake), MCP_TOOLSETS: '' });
     const { tools } = await s.client.listTools();
     expect(tools.map((t) => t.name)).toEqual([
@@ -54,6 +56,18 @@ describe('tools', () => {
       'frappe_cancel_document',
     ]);
     await s.close();
+    const all = await connectServer(server, fakeEnv(fake));
+    const every = (await all.client.listTools()).tools;
+    expect(every.map((t) => t.name).slice(-4)).toEqual([
+      'frappe_run_report',
+      'frappe_call_method',
+      'frappe_get_workflow_transitions',
+      'frappe_apply_workflow_action',
+    ]);
+    expect(every.filter((t) => t.annotations?.destructiveHint).map((t) => t.name)).toContain(
+      'frappe_apply_workflow_action',
+    );
+    await all.close();
   });
 
   it('MCP_READ_ONLY offers only the tools that change nothing', async () => {
@@ -64,6 +78,7 @@ describe('tools', () => {
       'frappe_get_doctype_meta',
       'frappe_get_document',
       'frappe_get_list',
+      'frappe_get_workflow_transitions',
       'frappe_run_report',
       'frappe_search_link',
     ]);
@@ -187,6 +202,87 @@ describe("Frappe's failures as the error envelope", () => {
     });
   });
 
+  it("the site's own rate limit: TooManyRequestsError with Retry-After, waited out on reads, reported on writes", async () => {
+    const limited = await startFakeFrappe();
+    const r = await connectFrappe(limited);
+    try {
+      // Warm the meta cache, then allow two requests per 2-second window, starting at a window's start.
+      await callTool(r.client, 'frappe_get_list', { doctype: 'ToDo' });
+      await new Promise((done) => setTimeout(done, 2000 - (Date.now() % 2000) + 20));
+      limited.rateLimit = { limit: 2, window: 2 };
+      const sentBefore = limited.requests.length;
+      const started = Date.now();
+      for (let i = 0; i < 3; i++) {
+        expect(await callTool(r.client, 'frappe_get_list', { doctype: 'ToDo' })).toMatchObject({ ok: true });
+      }
+      // The third was answered 429 and sent again after the Retry-After wait.
+      expect(limited.requests.length - sentBefore).toBe(4);
+      expect(Date.now() - started).toBeGreaterThan(1000);
+      limited.rateLimit = { limit: 0, window: 60 };
+      const write = await callTool(r.client, 'frappe_create_document', {
+        doctype: 'ToDo',
+        data: { description: 'x' },
+      });
+      expect(write).toMatchObject({
+        ok: false,
+        error: {
+          type: 'rate_limited',
+          status_code: 429,
+          retry_after_s: expect.any(Number),
+          error: 'Frappe: Too Many Requests Error (HTTP 429)',
+        },
+      });
+      expect(write.text).not.toContain('Traceback');
+    } finally {
+      await r.close();
+      await limited.close();
+    }
+  });
+
+  it('reads every message of a body: several _server_messages, a v2 errors list, a bare exception', async () => {
+    const missing = await callTool(s.client, 'frappe_create_document', {
+      doctype: 'Sales Invoice',
+      data: { naming_series: 'SINV-.####' },
+    });
+    expect(missing).toMatchObject({
+      ok: false,
+      error: {
+        type: 'validation',
+        status_code: 417,
+        error:
+          'Frappe: Error: Value missing for Sales Invoice: Customer | Error: Value missing for Sales Invoice: Date | Error: Value missing for Sales Invoice: Items',
+      },
+    });
+    const v2 = await connectFrappe(fake, { FRAPPE_API_VERSION: 'v2' });
+    const many = await callTool(v2.client, 'frappe_create_document', {
+      doctype: 'Sales Invoice',
+      data: { customer: 'ACME', items: [{ qty: 1 }, { qty: 2 }] },
+    });
+    expect(many).toMatchObject({
+      ok: false,
+      error: {
+        type: 'validation',
+        error:
+          'Frappe: Error: Value missing for Sales Invoice: Date | Error: Value missing for Sales Invoice Item: Item in row 1 | Error: Value missing for Sales Invoice Item: Item in row 2',
+      },
+    });
+    expect(many.text).not.toContain(TRACEBACK_MARKER);
+    await v2.close();
+    fake.inject({
+      path: '/api/resource/ToDo',
+      status: 403,
+      body: {
+        exc_type: 'PermissionError',
+        exception: 'frappe.exceptions.PermissionError',
+        exc: '["Traceback (most recent call last):"]',
+      },
+    });
+    expect(await callTool(s.client, 'frappe_get_list', { doctype: 'ToDo' })).toMatchObject({
+      ok: false,
+      error: { type: 'forbidden', status_code: 403, error: 'Frappe: Permission Error (HTTP 403)' },
+    });
+  });
+
   it('never shows HTML, a traceback or exc, whatever the body', async () => {
     const tb = `Traceback (most recent call last):\n  File "${TRACEBACK_MARKER}", line 1, in x\nKeyError: 'secret_column'`;
     const bodies = [
@@ -294,13 +390,32 @@ describe('configuration', () => {
 
   it('warns in the log about plain http beyond loopback', async () => {
     const lines: string[] = [];
-    const { logger } = await createLogger({ name: 't', level: 'warn', writeStderr: (l) => lines.push(l) });
+    const handle = await createLogger({ name: 't', level: 'warn', writeStderr: (l) => lines.push(l) });
+    const { logger } = handle;
     const s = await connectServer(server, { ...base, FRAPPE_URL: 'http://erp.lan:8000' }, { logger });
+    // The logger loads pino on its first line: wait for the line to be written.
+    await handle.flush();
     expect(lines.join('\n')).toContain('http://erp.lan:8000 is plain http');
     await s.close();
     lines.length = 0;
-    const local = await connectServer(server, { ...base, FRAPPE_URL: 'http://127.0.0.1:8000' }, { logger });
+    for (const url of [
+      'http://127.0.0.1:8000',
+      'http://127.0.1.1:8000',
+      'http://localhost',
+      'http://[::1]:8000',
+    ]) {
+      const local = await connectServer(server, { ...base, FRAPPE_URL: url }, { logger });
+      await handle.flush();
+      expect(lines).toEqual([]);
+      await local.close();
+    }
+    const https = await connectServer(
+      server,
+      { ...base, FRAPPE_SITE_URL: 'https://erp.example.com' },
+      { logger },
+    );
+    await handle.flush();
     expect(lines).toEqual([]);
-    await local.close();
+    await https.close();
   });
 });

@@ -1,6 +1,6 @@
 import { defineToolsets } from '@org/mcp-core';
 
-/** The toolsets of the Frappe server (MCP_TOOLSETS); all but `methods` are on by default. */
+/** The toolsets of the Frappe server (MCP_TOOLSETS); all but `workflow_actions` and `methods` are on by default. */
 export const TOOLSETS = defineToolsets({
   documents: {
     description: 'Documents: get, permission-checked lists and counts, create, update, delete',
@@ -17,6 +17,11 @@ export const TOOLSETS = defineToolsets({
   reports: {
     description: 'Query and script reports, prepared (background) reports waited for',
     default: true,
+  },
+  workflow_actions: {
+    description:
+      "Frappe Workflow actions: the transitions open to the user from a document's state, and applying one (approve, reject, …)",
+    default: false,
   },
   methods: {
     description: 'Call a whitelisted method listed in FRAPPE_METHODS_ALLOW (none by default)',

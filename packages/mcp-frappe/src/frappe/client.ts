@@ -26,6 +26,10 @@ export interface ListPage {
 export interface ListQuery {
   fields: string[];
   filters: Filter[];
+  /** Rows match when any of these holds (Frappe's or_filters), beside every one of `filters`. */
+  orFilters?: Filter[];
+  /** A child DocType's rows: the parent DocType (frappe.client.get_list's `parent`). */
+  parent?: string | undefined;
   orderBy?: string | undefined;
   start: number;
   limit: number;
@@ -160,8 +164,24 @@ export class FrappeClient implements MetaSource {
     const common = {
       fields: JSON.stringify(q.fields),
       ...(q.filters.length > 0 ? { filters: JSON.stringify(q.filters) } : {}),
+      ...(q.orFilters && q.orFilters.length > 0 ? { or_filters: JSON.stringify(q.orFilters) } : {}),
       ...(q.orderBy ? { order_by: q.orderBy } : {}),
     };
+    // Child rows: v1's list takes `parent` (check_parent_permission) on every version; v2 has no such parameter.
+    if (q.parent) {
+      const body = await this.request<{ data: Doc[] }>({
+        method: 'GET',
+        path: `/api/resource/${enc(doctype)}`,
+        query: {
+          ...common,
+          parent: q.parent,
+          limit_start: q.start,
+          limit_page_length: Math.max(1, q.limit) + 1,
+        },
+        ...sig(signal),
+      });
+      return { rows: body.data.slice(0, q.limit), hasMore: body.data.length > q.limit };
+    }
     if (this.v2) {
       const body = await this.request<{ data: Doc[]; has_next_page?: boolean }>({
         method: 'GET',
@@ -184,8 +204,16 @@ export class FrappeClient implements MetaSource {
   }
 
   /** How many documents match, with the user's permissions applied (reportview.get_count, not client.get_count). */
-  async count(doctype: string, filters: Filter[], signal?: AbortSignal): Promise<number> {
-    const query = filters.length > 0 ? { filters: JSON.stringify(filters) } : {};
+  async count(
+    doctype: string,
+    filters: Filter[],
+    orFilters: Filter[] = [],
+    signal?: AbortSignal,
+  ): Promise<number> {
+    const query = {
+      ...(filters.length > 0 ? { filters: JSON.stringify(filters) } : {}),
+      ...(orFilters.length > 0 ? { or_filters: JSON.stringify(orFilters) } : {}),
+    };
     if (this.v2) {
       const body = await this.request<{ data: number }>({
         method: 'GET',
@@ -218,6 +246,20 @@ export class FrappeClient implements MetaSource {
       ...sig(signal),
     });
     return body.data;
+  }
+
+  /** Appends a child row to its parent (frappe.client.insert with parent, parenttype, parentfield); returns the parent as saved. */
+  async insertRow(row: Doc, signal?: AbortSignal): Promise<Doc> {
+    return this.method<Doc>('frappe.client.insert', { doc: row }, { http: 'POST', signal });
+  }
+
+  /** Changes a child row through its parent (frappe.client.set_value); returns the parent as saved. */
+  async updateRow(doctype: string, name: string, values: Doc, signal?: AbortSignal): Promise<Doc> {
+    return this.method<Doc>(
+      'frappe.client.set_value',
+      { doctype, name, fieldname: values },
+      { http: 'POST', signal },
+    );
   }
 
   /** Deletes a document; Frappe answers 202 "ok". */

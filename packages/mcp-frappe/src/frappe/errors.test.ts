@@ -62,6 +62,41 @@ describe('parseFrappeError', () => {
       'linked',
       'conflict',
     ],
+    [
+      'v2 errors, one per message, the exception on the last',
+      {
+        errors: [
+          { type: 'MandatoryError', message: 'Error: Value missing for Sales Invoice: Customer' },
+          {
+            type: 'MandatoryError',
+            message: 'Error: Value missing for Sales Invoice: <b>Date</b>',
+            exception: tb,
+          },
+        ],
+      },
+      417,
+      'Error: Value missing for Sales Invoice: Customer | Error: Value missing for Sales Invoice: Date',
+      'validation',
+    ],
+    [
+      'a bulk answer: a bare list of errors, strings among them, tracebacks dropped',
+      [
+        { type: 'LinkExistsError', message: 'SINV-1 is linked' },
+        'Row 2: not permitted',
+        tb,
+        { exception: tb },
+      ],
+      417,
+      'SINV-1 is linked | Row 2: not permitted',
+      'conflict',
+    ],
+    [
+      'v2 errors with a type only',
+      { errors: [{ type: 'PermissionError' }] },
+      403,
+      'Permission Error (HTTP 403)',
+      'forbidden',
+    ],
     ['HTML', '<html><h1>502 Bad Gateway</h1></html>', 502, 'HTTP 502', undefined],
     ['a traceback as text', tb, 500, 'HTTP 500', undefined],
     [

@@ -19,6 +19,10 @@ const TYPE_BY_EXCEPTION: Record<string, ErrorType> = {
   LinkExistsError: 'conflict',
   CannotChangeConstantError: 'conflict',
   UpdateAfterSubmitError: 'conflict',
+  // frappe/model/workflow.py: all ValidationError (417), meaning sharper than that.
+  WorkflowStateError: 'validation',
+  WorkflowTransitionError: 'conflict',
+  WorkflowPermissionError: 'forbidden',
   AuthenticationError: 'unauthorized',
   SessionExpired: 'unauthorized',
   CSRFTokenError: 'unauthorized',
@@ -101,10 +105,16 @@ const unique = (items: string[]) => [...new Set(items)];
 export function parseFrappeError(body: unknown, response: { status: number }): VendorError {
   let excType: string | undefined;
   let messages: string[] = [];
-  if (body && typeof body === 'object' && !Array.isArray(body)) {
+  // A bare list of error objects (as bulk answers carry them) reads as a v2 `errors` list.
+  if (Array.isArray(body)) body = { errors: body };
+  if (body && typeof body === 'object') {
     const b = body as Record<string, unknown>;
     if (Array.isArray(b['errors'])) {
       for (const e of b['errors'] as unknown[]) {
+        if (typeof e === 'string') {
+          if (!TRACEBACK.test(e)) messages.push(plainText(e));
+          continue;
+        }
         if (!e || typeof e !== 'object') continue;
         const err = e as { type?: unknown; message?: unknown; exception?: unknown };
         if (typeof err.type === 'string') excType ??= err.type;

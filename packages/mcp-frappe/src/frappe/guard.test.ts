@@ -28,4 +28,15 @@ describe('MethodGuard', () => {
     expect(g.allows('myapp.apix.ping')).toBe(false);
     expect(new MethodGuard(undefined).allows('frappe.client.get')).toBe(false);
   });
+
+  it('takes * anywhere in an entry as a glob, and nothing else as a pattern', () => {
+    const g = new MethodGuard(['erpnext.*.get_*', ' myapp.report_?x ', '']);
+    expect(g.allows('erpnext.stock.utils.get_stock_balance')).toBe(true);
+    expect(g.allows('erpnext.accounts.get_balance_on')).toBe(true);
+    expect(g.allows('erpnext.stock.utils.set_stock')).toBe(false);
+    expect(g.allows('frappe.erpnext.x.get_y')).toBe(false);
+    expect(g.allows('myapp.report_?x')).toBe(true);
+    expect(g.allows('myapp.report_ax')).toBe(false);
+    expect(new MethodGuard(['', ' ']).allows('')).toBe(false);
+  });
 });

@@ -80,19 +80,27 @@ export class DoctypeGuard {
   }
 }
 
+/** A method glob: `*` stands for any run of characters, dots included (myapp.api.* allows the module and below). */
+function methodGlob(glob: string): RegExp {
+  const body = glob
+    .trim()
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
+  return new RegExp(`^${body}$`);
+}
+
 /** Decides which whitelisted methods frappe_call_method may call (FRAPPE_METHODS_ALLOW; none by default). */
 export class MethodGuard {
-  private readonly exact: Set<string>;
-  private readonly prefixes: string[];
+  private readonly patterns: RegExp[];
 
   constructor(allow: readonly string[] | undefined) {
-    this.exact = new Set((allow ?? []).filter((m) => !m.endsWith('.*')));
-    this.prefixes = (allow ?? []).filter((m) => m.endsWith('.*')).map((m) => m.slice(0, -1));
+    this.patterns = (allow ?? []).filter((m) => m.trim() !== '').map(methodGlob);
   }
 
-  /** True when `method` (a dotted path) is allowed. */
+  /** True when `method` (a dotted path) matches an entry: exactly, or through its `*` globs. */
   allows(method: string): boolean {
-    return this.exact.has(method) || this.prefixes.some((p) => method.startsWith(p));
+    return this.patterns.some((re) => re.test(method));
   }
 
   /** Throws `forbidden` when `method` is not allowed; call before any request. */
@@ -100,7 +108,7 @@ export class MethodGuard {
     if (this.allows(method)) return;
     throw new ToolError('forbidden', `Method "${method}" is not in FRAPPE_METHODS_ALLOW`, {
       hint:
-        this.exact.size + this.prefixes.length === 0
+        this.patterns.length === 0
           ? 'No method is allowed on this server: the operator lists callable methods in FRAPPE_METHODS_ALLOW.'
           : 'Only the methods the operator listed in FRAPPE_METHODS_ALLOW can be called.',
     });

@@ -161,14 +161,17 @@ export function similarColumns(meta: DocTypeMeta, fieldname: string): string[] {
 }
 
 /**
- * The fields a list shows when none are asked for: name, the title field, status, the list-view
- * fields (up to five), docstatus of submittable DocTypes and modified.
+ * The fields a list shows when none are asked for: name (and parent, parentfield, idx of a child
+ * row), the title field, status, the list-view fields (up to five), docstatus of submittable
+ * DocTypes and modified.
  */
 export function leanFields(meta: DocTypeMeta): string[] {
   const out = ['name'];
   const add = (f: string | undefined) => {
     if (f && !out.includes(f) && isColumn(meta, f)) out.push(f);
   };
+  // A child row says which document it belongs to, and where in its table.
+  if (meta.istable) ['parent', 'parentfield', 'idx'].forEach(add);
   add(meta.title_field);
   if (fieldOf(meta, 'status')) add('status');
   for (const f of meta.fields.filter((x) => x.in_list_view).slice(0, 5)) add(f.fieldname);

@@ -1,6 +1,7 @@
 import { decodeCursor, encodeCursor, fitToBudget, pageInfoShape, ToolError, z } from '@org/mcp-core';
 import { leanFields } from '../frappe/meta.js';
 import { checkFields, checkFilters, checkOrderBy } from '../frappe/query.js';
+import { checkRowNames, checkRowValues, childRowData, parentFor } from './children.js';
 import {
   boundDoc,
   checkDocData,
@@ -14,6 +15,8 @@ import {
   fingerprint,
   guard,
   JsonObject,
+  OrFilters,
+  ParentDoctype,
   Row,
 } from './shared.js';
 import { tool } from './tool.js';
@@ -30,6 +33,8 @@ export const getDocument = tool({
   async handler({ doctype, name }, ctx) {
     guard(ctx, doctype);
     const doc = await ctx.deps.frappe.get(doctype, name, ctx.signal);
+    // A child row is read through its parent (Frappe checks the parent's permission): the parent DocType must pass the guard too.
+    if (typeof doc['parenttype'] === 'string' && doc['parenttype']) guard(ctx, doc['parenttype']);
     return boundDoc(cleanDoc(doc), ctx.outputBudget - 200);
   },
 });
@@ -41,11 +46,13 @@ export const getList = tool({
   toolset: 'documents',
   title: 'List documents',
   description:
-    "Documents of a DocType the user may read, through Frappe's permission-checked list (user permissions and sharing apply). Returns `limit` rows (default 20, at most 100) of the chosen `fields`, then truncated: true and next_cursor while more exist. Filters, fields and order_by are checked against the DocType's fields first: a misspelt field is an error naming it.",
+    "Documents of a DocType the user may read, through Frappe's permission-checked list (user permissions and sharing apply). Returns `limit` rows (default 20, at most 100) of the chosen `fields`, then truncated: true and next_cursor while more exist. `filters` must all hold; `or_filters`, when given, at least one of them. Filters, fields and order_by are checked against the DocType's fields first: a misspelt field is an error naming it. Rows of a child table (e.g. Sales Invoice Item) are listed with `parent` set to the parent DocType; filter on the `parent` column for one document's rows.",
   input: z.object({
     doctype: Doctype,
     filters: Filters,
+    or_filters: OrFilters,
     fields: Fields,
+    parent: ParentDoctype,
     limit: z
       .number()
       .int()
@@ -70,18 +77,14 @@ export const getList = tool({
     const { frappe } = ctx.deps;
     guard(ctx, input.doctype);
     const meta = await frappe.meta(input.doctype, ctx.signal);
-    if (meta.istable) {
-      throw ToolError.validation(
-        `${meta.name} is a child table: its rows are listed with their parent`,
-        'Get the parent document with frappe_get_document, or filter the parent DocType on a child field with [child_doctype, field, operator, value].',
-      );
-    }
+    const parent = await parentFor(ctx, meta, input.parent);
     const filters = checkFilters(meta, frappe.guard, input.filters);
+    const orFilters = checkFilters(meta, frappe.guard, input.or_filters, 'or_filters');
     const fields = input.fields
       ? await checkFields(frappe, meta, input.fields, ctx.signal)
       : leanFields(meta);
     const orderBy = input.order_by ? checkOrderBy(meta, input.order_by) : undefined;
-    const q = fingerprint([meta.name, filters, fields, orderBy]);
+    const q = fingerprint([meta.name, parent, filters, orFilters, fields, orderBy]);
     let start = 0;
     if (input.cursor) {
       const c = decodeCursor(input.cursor, ListCursor);
@@ -95,7 +98,7 @@ export const getList = tool({
     }
     const page = await frappe.list(
       meta.name,
-      { fields, filters, orderBy, start, limit: input.limit },
+      { fields, filters, orFilters, parent, orderBy, start, limit: input.limit },
       ctx.signal,
     );
     const rows = page.rows.map(cleanRow);
@@ -115,16 +118,23 @@ export const getCount = tool({
   toolset: 'documents',
   title: 'Count documents',
   description:
-    'How many documents of a DocType match the filters, counting only those the user may read (frappe.desk.reportview.get_count; not frappe.client.get_count, which ignores user permissions). Filters as in frappe_get_list.',
-  input: z.object({ doctype: Doctype, filters: Filters }),
+    'How many documents of a DocType match the filters, counting only those the user may read (frappe.desk.reportview.get_count; not frappe.client.get_count, which ignores user permissions). filters and or_filters as in frappe_get_list.',
+  input: z.object({ doctype: Doctype, filters: Filters, or_filters: OrFilters }),
   output: z.object({ doctype: z.string(), count: z.number().int() }),
   annotations: { readOnlyHint: true, openWorldHint: true },
-  async handler({ doctype, filters }, ctx) {
+  async handler({ doctype, filters, or_filters }, ctx) {
     const { frappe } = ctx.deps;
     guard(ctx, doctype);
     const meta = await frappe.meta(doctype, ctx.signal);
+    if (meta.istable) {
+      throw ToolError.validation(
+        `${meta.name} is a child table: count its parents instead`,
+        `Count the parent DocType with a child-table filter [["${meta.name}", field, operator, value]], or list the rows with frappe_get_list and parent.`,
+      );
+    }
     const checked = checkFilters(meta, frappe.guard, filters);
-    return { doctype: meta.name, count: await frappe.count(meta.name, checked, ctx.signal) };
+    const or = checkFilters(meta, frappe.guard, or_filters, 'or_filters');
+    return { doctype: meta.name, count: await frappe.count(meta.name, checked, or, ctx.signal) };
   },
 });
 
@@ -133,7 +143,7 @@ export const createDocument = tool({
   toolset: 'documents',
   title: 'Create document',
   description:
-    'Inserts a new document (as a draft for submittable DocTypes) and returns it as saved, with its generated name. `data` holds field values; child tables are lists of row objects. Field names are checked against the DocType first; docstatus cannot be set (use frappe_submit_document).',
+    "Inserts a new document (as a draft for submittable DocTypes) and returns it as saved, with its generated name. `data` holds field values; child tables are lists of row objects (Frappe sets each row's parent, parenttype and parentfield). Field names are checked against the DocType first; docstatus cannot be set (use frappe_submit_document). For a child DocType, `data` is one row with parenttype and parent (the document it joins): the row is appended to that document, which is saved and returned.",
   input: z.object({
     doctype: Doctype,
     data: JsonObject(
@@ -146,6 +156,11 @@ export const createDocument = tool({
     const { frappe } = ctx.deps;
     guard(ctx, doctype);
     const meta = await frappe.meta(doctype, ctx.signal);
+    if (meta.istable) {
+      const row = await childRowData(ctx, meta, data);
+      const parent = await frappe.insertRow(row, ctx.signal);
+      return boundDoc(cleanDoc(parent), ctx.outputBudget - 200);
+    }
     const doc = await frappe.insert(meta.name, checkDocData(meta, data, 'create'), ctx.signal);
     return boundDoc(cleanDoc(doc), ctx.outputBudget - 200);
   },
@@ -156,7 +171,7 @@ export const updateDocument = tool({
   toolset: 'documents',
   title: 'Update document',
   description:
-    'Changes fields of a document and returns it as saved. Only the fields in `data` change, except child tables: a table given in `data` replaces the whole table (rows without "name" are added, rows left out are removed). Passing the "modified" value you read makes Frappe refuse the update if someone saved the document since (conflict). Submitted documents accept only fields marked "allow on submit".',
+    'Changes fields of a document and returns it as saved. Only the fields in `data` change, except child tables: a table given in `data` replaces the whole table (rows without "name" are added, rows with the "name" of one of this document\'s rows change it, rows left out are removed; a row name from another document is refused). Passing the "modified" value you read makes Frappe refuse the update if someone saved the document since (conflict). Submitted documents accept only fields marked "allow on submit". For a child DocType, `name` is the row\'s name: the row changes through its parent, which is saved and returned.',
   input: z.object({
     doctype: Doctype,
     name: DocName,
@@ -168,8 +183,17 @@ export const updateDocument = tool({
     const { frappe } = ctx.deps;
     guard(ctx, doctype);
     const meta = await frappe.meta(doctype, ctx.signal);
-    const checked = checkDocData(meta, data, 'update');
+    if (meta.istable) {
+      const values = checkRowValues(meta, data);
+      // Read the row first: its parent DocType must pass the guard before anything is written.
+      const row = await frappe.get(meta.name, name, ctx.signal);
+      if (typeof row['parenttype'] === 'string') guard(ctx, row['parenttype']);
+      const parent = await frappe.updateRow(meta.name, name, values, ctx.signal);
+      return boundDoc(cleanDoc(parent), ctx.outputBudget - 200);
+    }
+    const checked = checkDocData(meta, data, 'update', name);
     if (Object.keys(checked).length === 0) throw ToolError.validation('data has no field to change');
+    await checkRowNames(ctx, meta, name, checked);
     const doc = await frappe.update(meta.name, name, checked, ctx.signal);
     return boundDoc(cleanDoc(doc), ctx.outputBudget - 200);
   },
@@ -186,7 +210,14 @@ export const deleteDocument = tool({
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   async handler({ doctype, name }, ctx) {
     guard(ctx, doctype);
-    await ctx.deps.frappe.remove(doctype, name, ctx.signal);
+    const meta = await ctx.deps.frappe.meta(doctype, ctx.signal);
+    if (meta.istable) {
+      throw ToolError.validation(
+        `${meta.name} is a child table: a row is removed by updating its parent`,
+        'Update the parent document with the table given without that row (frappe_update_document).',
+      );
+    }
+    await ctx.deps.frappe.remove(meta.name, name, ctx.signal);
     return { success: true, message: `Deleted ${doctype}/${name}` };
   },
 });

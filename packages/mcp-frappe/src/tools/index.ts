@@ -2,6 +2,7 @@ import * as documents from './documents.js';
 import * as methods from './methods.js';
 import * as reports from './reports.js';
 import * as schema from './schema.js';
+import * as workflowActions from './workflow-actions.js';
 import * as workflow from './workflow.js';
 
 /** Every tool of the Frappe server: the original's 5 first, then the ones beyond it. */
@@ -19,4 +20,6 @@ export const tools = [
   workflow.cancelDocument,
   reports.runQueryReport,
   methods.callMethod,
+  workflowActions.getWorkflowTransitions,
+  workflowActions.applyWorkflowAction,
 ];

@@ -40,6 +40,29 @@ export const Filters = jsonish(
     'Filters: {"status": "Paid", "grand_total": [">", 100]} or [["status", "=", "Paid"], ["posting_date", "between", ["2024-01-01", "2024-03-31"]]]; a child-table filter is [child_doctype, field, operator, value]. Operators: = != > < >= <= like, not like, in, not in, between, is ("set"/"not set"), timespan, descendants of, ancestors of. Field names are checked against the DocType',
   );
 
+/** Filters of which at least one must hold (Frappe's or_filters), in the forms `filters` takes. */
+export const OrFilters = jsonish(
+  z.union([z.record(z.string(), z.unknown()), z.array(z.array(z.unknown()))], {
+    error: 'must be an object {field: value} or a list of [field, operator, value]',
+  }),
+)
+  .nullish()
+  .describe(
+    'Filters of which at least one must hold, in the same forms as filters, e.g. [["status", "=", "Overdue"], ["grand_total", ">", 1000]]',
+  );
+
+/** The parent DocType when listing a child DocType's rows. */
+export const ParentDoctype = z
+  .string()
+  .trim()
+  .min(1)
+  .max(140)
+  .refine((v) => !CONTROL.test(v), 'must not contain control characters')
+  .optional()
+  .describe(
+    'Only for a child DocType (e.g. "Sales Invoice Item"): the parent DocType whose rows to list, e.g. "Sales Invoice" (Frappe requires it and checks permission on the parent)',
+  );
+
 /** A `fields` projection, natively or as a JSON string. */
 export const Fields = jsonish(z.array(z.string().min(1).max(200)).min(1).max(100))
   .nullish()
@@ -167,7 +190,7 @@ export function boundDoc(doc: Doc, budget: number): z.input<typeof DocOutput> {
  * `name`), child-table rows are objects with fields of the child DocType, and `docstatus` is
  * refused (submit and cancel have their own tools, which check the state first).
  */
-export function checkDocData(meta: DocTypeMeta, data: Doc, what: 'create' | 'update'): Doc {
+export function checkDocData(meta: DocTypeMeta, data: Doc, what: 'create' | 'update', docName?: string): Doc {
   const out: Doc = {};
   for (const [key, value] of Object.entries(data)) {
     if (key === 'doctype') {
@@ -199,21 +222,68 @@ export function checkDocData(meta: DocTypeMeta, data: Doc, what: 'create' | 'upd
         throw ToolError.validation(`data.${key} is a child table: give a list of row objects`);
       }
       const child = field.options ? meta.children.get(field.options) : undefined;
-      if (child) {
-        for (const [i, row] of (value as Doc[]).entries()) {
-          for (const k of Object.keys(row)) {
-            if (STANDARD_FIELDS.has(k) || k === 'doctype' || k.startsWith('parent')) continue;
-            const f = fieldOf(child, k);
-            if (!f || LAYOUT_TYPES.has(f.fieldtype)) {
-              throw ToolError.validation(
-                `Unknown field "${k}" in data.${key}[${i}] (child DocType ${child.name})`,
-              );
-            }
-          }
-        }
-      }
+      const parentName =
+        what === 'update' ? docName : typeof data['name'] === 'string' ? data['name'] : undefined;
+      out[key] = (value as Doc[]).map((row, i) =>
+        checkRow(meta, key, child, row, `data.${key}[${i}]`, field.options, parentName),
+      );
+      continue;
     }
     out[key] = value;
+  }
+  return out;
+}
+
+/** What a child row says of where it lives; Frappe sets these from the parent itself. */
+const ROW_PLACE = ['parent', 'parenttype', 'parentfield'] as const;
+
+/**
+ * Checks one child row given inside its parent: its keys are fields of the child DocType (or
+ * name, idx), and the parent, parenttype, parentfield and doctype it may carry (as rows read
+ * with frappe_get_document's full form do) agree with where it is being put. They are then left
+ * out: Frappe sets them from the parent, so a row cannot be aimed at another document.
+ */
+function checkRow(
+  meta: DocTypeMeta,
+  key: string,
+  child: DocTypeMeta | undefined,
+  row: Doc,
+  where: string,
+  childDoctype: string | undefined,
+  parentName: string | undefined,
+): Doc {
+  const expected: Record<(typeof ROW_PLACE)[number], string | undefined> = {
+    parent: parentName,
+    parenttype: meta.name,
+    parentfield: key,
+  };
+  const out: Doc = {};
+  for (const [k, v] of Object.entries(row)) {
+    if ((ROW_PLACE as readonly string[]).includes(k)) {
+      const want = expected[k as (typeof ROW_PLACE)[number]];
+      if (v !== null && v !== undefined && v !== '' && want !== undefined && String(v) !== want) {
+        throw ToolError.validation(
+          `${where}.${k} is "${String(v)}" but the row belongs to ${k === 'parent' ? `${meta.name} ${want}` : `"${want}"`}`,
+          'Leave parent, parenttype and parentfield out of rows given inside their document: Frappe sets them.',
+        );
+      }
+      continue;
+    }
+    if (k === 'doctype') {
+      if (typeof v === 'string' && childDoctype && v.toLowerCase() !== childDoctype.toLowerCase()) {
+        throw ToolError.validation(
+          `${where}.doctype is "${v}" but ${meta.name}.${key} holds ${childDoctype} rows`,
+        );
+      }
+      continue;
+    }
+    if (child && !STANDARD_FIELDS.has(k)) {
+      const f = fieldOf(child, k);
+      if (!f || LAYOUT_TYPES.has(f.fieldtype)) {
+        throw ToolError.validation(`Unknown field "${k}" in ${where} (child DocType ${child.name})`);
+      }
+    }
+    if (k === 'name' || k === 'idx' || !STANDARD_FIELDS.has(k)) out[k] = v;
   }
   return out;
 }

@@ -19,6 +19,10 @@ export const STATUS_OF: Record<string, number> = {
   DoesNotExistError: 404,
   DuplicateEntryError: 409,
   RateLimitExceededError: 429,
+  TooManyRequestsError: 429,
+  WorkflowStateError: 417,
+  WorkflowTransitionError: 417,
+  WorkflowPermissionError: 417,
   OperationalError: 500,
 };
 
@@ -44,7 +48,15 @@ export class FrappeException extends Error {
   constructor(
     readonly excType: string,
     message: string,
-    readonly options: { status?: number; serverMessage?: string; headers?: Record<string, string> } = {},
+    readonly options: {
+      status?: number;
+      serverMessage?: string;
+      /** Several messages (frappe.msgprint more than once before the raise): each its own entry. */
+      serverMessages?: string[];
+      headers?: Record<string, string>;
+      /** Raised without a message (`raise frappe.PermissionError`): no _server_messages. */
+      bare?: boolean;
+    } = {},
   ) {
     super(message);
   }
@@ -56,15 +68,21 @@ export class FrappeException extends Error {
 
 /** Writes the error body of `error` in the shape of the API version that raised it. */
 export function sendFrappeError(res: ServerResponse, error: FrappeException, v2: boolean): void {
-  const message = error.options.serverMessage ?? error.message;
+  const messages = error.options.bare
+    ? []
+    : (error.options.serverMessages ?? [error.options.serverMessage ?? error.message]);
   const tb = traceback(error.excType, error.message);
   if (v2) {
-    sendJson(
-      res,
-      error.status,
-      { errors: [{ type: error.excType, message, exception: tb, indicator: 'red', title: 'Message' }] },
-      error.options.headers,
-    );
+    // frappe/utils/response.py on /api/v2: one entry per message, the last with the exception.
+    const errors: Record<string, unknown>[] = messages.map((message) => ({
+      type: error.excType,
+      message,
+      indicator: 'red',
+      title: 'Message',
+    }));
+    if (errors.length === 0) errors.push({ type: error.excType });
+    errors[errors.length - 1]!['exception'] = tb;
+    sendJson(res, error.status, { errors }, error.options.headers);
     return;
   }
   const body: Record<string, unknown> = {
@@ -72,16 +90,19 @@ export function sendFrappeError(res: ServerResponse, error: FrappeException, v2:
     exc_type: error.excType,
     exc: JSON.stringify([tb]),
   };
-  if (error.excType !== 'AuthenticationError' && error.excType !== 'OperationalError') {
-    body['_server_messages'] = JSON.stringify([
-      JSON.stringify({
-        message,
-        title: 'Message',
-        indicator: 'red',
-        raise_exception: 1,
-        __frappe_exc_id: 'a1b2c3',
-      }),
-    ]);
+  if (error.options.bare) body['exception'] = `frappe.exceptions.${error.excType}`;
+  else if (error.excType !== 'AuthenticationError' && error.excType !== 'OperationalError') {
+    body['_server_messages'] = JSON.stringify(
+      messages.map((message) =>
+        JSON.stringify({
+          message,
+          title: 'Message',
+          indicator: 'red',
+          raise_exception: 1,
+          __frappe_exc_id: 'a1b2c3',
+        }),
+      ),
+    );
   }
   if (error.excType === 'AuthenticationError') body['exception'] = 'frappe.exceptions.AuthenticationError';
   sendJson(res, error.status, body, error.options.headers);

@@ -27,12 +27,18 @@ export interface FakeFrappe {
   url: string;
   site: FakeSite;
   requests: RecordedRequest[];
-  /** admin: every permission; clerk: limited roles and a user permission on Customer. */
-  users: { admin: FakeUser; clerk: FakeUser };
+  /** admin: every permission; clerk: limited roles and a user permission on Customer; approver: approves expense claims. */
+  users: { admin: FakeUser; clerk: FakeUser; approver: FakeUser };
   /** Whether /api/v2 is served (Frappe 15+); off, /api/v2 answers 404 as a v14 site does. */
   v2: boolean;
   /** v14's search_link answer shape ({results}) instead of v15's ({message}). */
   legacySearch: boolean;
+  /**
+   * The site's rate limit (site_config `rate_limit: {limit, window}`), counted here in requests
+   * rather than Frappe's seconds of request time: past `limit` in a window of `window` seconds,
+   * TooManyRequestsError (429) with Retry-After until the window ends (frappe/rate_limiter.py).
+   */
+  rateLimit: { limit: number; window: number } | undefined;
   inject(injection: Omit<Injected, 'times'> & { times?: number }): void;
   /** Requests to /api/… other than the ones --check and meta make, for "no request was sent" checks. */
   apiRequests(): RecordedRequest[];
@@ -68,9 +74,34 @@ export async function startFakeFrappe(options: { v2?: boolean } = {}): Promise<F
   const site = new FakeSite();
   const users = seed(site);
   const injections: Injected[] = [];
-  const fake: Partial<FakeFrappe> & { v2: boolean; legacySearch: boolean } = {
+  const fake: Partial<FakeFrappe> & {
+    v2: boolean;
+    legacySearch: boolean;
+    rateLimit: FakeFrappe['rateLimit'];
+  } = {
     v2: options.v2 ?? true,
     legacySearch: false,
+    rateLimit: undefined,
+  };
+  const counter = { window: -1, count: 0 };
+  const rateLimited = (): FrappeException | undefined => {
+    const limit = fake.rateLimit;
+    if (!limit) return undefined;
+    const seconds = Date.now() / 1000;
+    const window = Math.floor(seconds / limit.window);
+    if (window !== counter.window) Object.assign(counter, { window, count: 0 });
+    counter.count++;
+    if (counter.count <= limit.limit) return undefined;
+    const reset = String(Math.max(1, Math.ceil(limit.window - (seconds % limit.window))));
+    return new FrappeException('TooManyRequestsError', '', {
+      bare: true,
+      headers: {
+        'retry-after': reset,
+        'x-ratelimit-reset': reset,
+        'x-ratelimit-limit': String(limit.limit * 1_000_000),
+        'x-ratelimit-remaining': '0',
+      },
+    });
   };
 
   const handle = (req: RecordedRequest, res: ServerResponse) => {
@@ -86,6 +117,8 @@ export async function startFakeFrappe(options: { v2?: boolean } = {}): Promise<F
     const path = req.url.pathname;
     const isV2 = path.startsWith('/api/v2/');
     try {
+      const limited = rateLimited();
+      if (limited) throw limited;
       if (isV2 && !fake.v2)
         throw new FrappeException('DoesNotExistError', 'Not found', { serverMessage: 'Not Found' });
       const user = authenticate(site, req);
@@ -179,7 +212,7 @@ function v2(site: FakeSite, user: FakeUser, req: RecordedRequest, res: ServerRes
   if (parts[0] === 'doctype' && parts[2] === 'count') {
     const { docs } =
       (site.require(user, site.doctype(parts[1]!).name, 'read'),
-      listAll(site, user, parts[1]!, form['filters']));
+      listAll(site, user, parts[1]!, form['filters'], form['or_filters']));
     return sendJson(res, 200, { data: docs.length });
   }
   if (parts[0] === 'document') {
@@ -191,6 +224,7 @@ function v2(site: FakeSite, user: FakeUser, req: RecordedRequest, res: ServerRes
         const rows = getList(site, user, doctype, {
           fields: form['fields'],
           filters: form['filters'],
+          or_filters: form['or_filters'],
           order_by: form['order_by'],
           limit_start: form['start'] ?? 0,
           limit_page_length: limit + 1,
@@ -217,6 +251,6 @@ function v2(site: FakeSite, user: FakeUser, req: RecordedRequest, res: ServerRes
   throw new FrappeException('DoesNotExistError', 'Not found');
 }
 
-function listAll(site: FakeSite, user: FakeUser, doctype: string, filters: unknown) {
-  return { docs: getList(site, user, doctype, { filters, limit_page_length: 0 }) };
+function listAll(site: FakeSite, user: FakeUser, doctype: string, filters: unknown, orFilters: unknown) {
+  return { docs: getList(site, user, doctype, { filters, or_filters: orFilters, limit_page_length: 0 }) };
 }

@@ -131,19 +131,56 @@ function passes(
   });
 }
 
-/** The documents of `doctype` the user may list and that pass the filters (or, with ignorePermissions, all that pass). */
+/** What a list asks for beside the DocType. */
+export interface ListArgs {
+  filters?: unknown;
+  or_filters?: unknown;
+  /** For a child DocType: the parent DocType (frappe.client.get_list's `parent`). */
+  parent?: unknown;
+}
+
+/**
+ * frappe/client.py check_parent_permission: a child DocType is listed only with `parent` naming
+ * a DocType that has a Table field of it and that the user may read; otherwise a bare
+ * PermissionError.
+ */
+function parentOf(site: FakeSite, user: FakeUser, child: FakeDoctype, parent: unknown): FakeDoctype {
+  const bare = () => new FrappeException('PermissionError', '', { bare: true });
+  if (typeof parent !== 'string' || !parent) throw bare();
+  const dt = site.parentsOf(child).find((d) => d.name.toLowerCase() === parent.toLowerCase());
+  if (!dt || !site.can(user, dt.name, 'read')) throw bare();
+  return dt;
+}
+
+/** The documents (or child rows) of `doctype` the user may list and that pass the filters (or, with ignorePermissions, all that pass). */
 export function matching(
   site: FakeSite,
   user: FakeUser,
   doctype: string,
-  filters: unknown,
+  args: ListArgs,
   ignorePermissions = false,
 ): { dt: FakeDoctype; docs: Doc[] } {
   const dt = site.doctype(doctype);
+  const f = normalizeFilters(site, dt, args.filters);
+  const or = normalizeFilters(site, dt, args.or_filters);
+  const ok = (d: Doc) =>
+    passes(site, dt, d, f) && (or.length === 0 || or.some((x) => passes(site, dt, d, [x])));
+  if (dt.istable) {
+    // Rows of the parents the user may see; ignorePermissions (frappe.db.count) reads the table as it is.
+    const parents = ignorePermissions ? site.parentsOf(dt) : [parentOf(site, user, dt, args.parent)];
+    const rows: Doc[] = [];
+    for (const p of parents) {
+      const fields = p.fields.filter((x) => x.fieldtype === 'Table' && x.options === dt.name);
+      for (const doc of site.table(p.name).values()) {
+        if (!ignorePermissions && !site.visible(user, p, doc)) continue;
+        for (const field of fields) rows.push(...((doc[field.fieldname] as Doc[] | undefined) ?? []));
+      }
+    }
+    return { dt, docs: rows.filter(ok) };
+  }
   if (!ignorePermissions) site.require(user, dt.name, 'read');
-  const f = normalizeFilters(site, dt, filters);
   const docs = [...site.table(dt.name).values()].filter(
-    (d) => (ignorePermissions || site.visible(user, dt, d)) && passes(site, dt, d, f),
+    (d) => (ignorePermissions || site.visible(user, dt, d)) && ok(d),
   );
   return { dt, docs };
 }
@@ -157,7 +194,11 @@ export function getList(
 ): Doc[] {
   const get = (k: string) =>
     params instanceof URLSearchParams ? (params.get(k) ?? undefined) : (params[k] as string | undefined);
-  const { dt, docs } = matching(site, user, doctype, get('filters'));
+  const { dt, docs } = matching(site, user, doctype, {
+    filters: get('filters'),
+    or_filters: get('or_filters'),
+    parent: get('parent'),
+  });
   const rawFields = get('fields');
   const fields: string[] = rawFields
     ? typeof rawFields === 'string'

@@ -97,18 +97,25 @@ export const methods: Record<string, (call: MethodCall) => unknown> = {
   }),
   // frappe/client.py: frappe.db.count, which applies no permission at all (the count leak).
   'frappe.client.get_count': ({ site, user, form }) => ({
-    message: matching(site, user, String(form['doctype']), json(form['filters']), true).docs.length,
+    message: matching(site, user, String(form['doctype']), { filters: json(form['filters']) }, true).docs
+      .length,
   }),
   // frappe/desk/reportview.py: the count of what get_list would return for this user.
   'frappe.desk.reportview.get_count': ({ site, user, form }) => ({
-    message: matching(site, user, String(form['doctype']), json(form['filters'])).docs.length,
+    message: matching(site, user, String(form['doctype']), {
+      filters: json(form['filters']),
+      or_filters: json(form['or_filters']),
+      parent: form['parent'],
+    }).docs.length,
   }),
   'frappe.client.get_list': ({ site, user, form }) => ({
     message: getList(site, user, String(form['doctype']), form),
   }),
   'frappe.desk.form.load.getdoctype': ({ site, user, form }) => {
     const dt = site.doctype(String(form['doctype']));
-    site.require(user, dt.name, 'read');
+    // A child DocType's meta comes with read on one of its parents (its rows are read through them).
+    const parent = dt.istable ? site.parentsOf(dt).find((p) => site.can(user, p.name, 'read')) : undefined;
+    if (!parent) site.require(user, dt.name, 'read');
     const children = dt.fields
       .filter((f) => f.fieldtype === 'Table' && f.options)
       .map((f) => metaDoc(site, f.options!));
@@ -116,7 +123,7 @@ export const methods: Record<string, (call: MethodCall) => unknown> = {
   },
   'frappe.desk.search.search_link': ({ site, user, form, legacySearch }) => {
     const txt = String(form['txt'] ?? '').toLowerCase();
-    const { dt, docs } = matching(site, user, String(form['doctype']), json(form['filters']));
+    const { dt, docs } = matching(site, user, String(form['doctype']), { filters: json(form['filters']) });
     const pageLength = Number(form['page_length'] ?? 10);
     const title = dt.title_field;
     const rows = docs
@@ -171,6 +178,77 @@ export const methods: Record<string, (call: MethodCall) => unknown> = {
     postOnly(call);
     return {
       message: call.site.transition(call.user, String(call.form['doctype']), String(call.form['name']), 2),
+    };
+  },
+  // frappe/client.py insert: a child row (parent and parenttype set) is appended to its parent, which is saved and returned.
+  'frappe.client.insert': (call) => {
+    postOnly(call);
+    const doc = json(call.form['doc']) as Doc;
+    if (doc['parent'] && doc['parenttype']) return { message: call.site.insertRow(call.user, doc) };
+    return { message: call.site.insert(call.user, String(doc['doctype']), doc) };
+  },
+  // frappe/client.py set_value: a child row is changed through its parent; the saved document is returned.
+  'frappe.client.set_value': (call) => {
+    postOnly(call);
+    const { site, user, form } = call;
+    const dt = site.doctype(String(form['doctype']));
+    const fieldname = json(form['fieldname']);
+    const values =
+      fieldname && typeof fieldname === 'object'
+        ? (fieldname as Doc)
+        : { [String(fieldname)]: form['value'] ?? '' };
+    for (const k of Object.keys(values)) {
+      if (
+        k !== 'idx' &&
+        [
+          'name',
+          'owner',
+          'creation',
+          'modified',
+          'modified_by',
+          'docstatus',
+          'parent',
+          'parentfield',
+          'parenttype',
+          'doctype',
+        ].includes(k)
+      ) {
+        throw new FrappeException('ValidationError', 'Cannot edit standard fields');
+      }
+    }
+    return { message: site.update(user, dt.name, String(form['name']), values) };
+  },
+  'frappe.model.workflow.get_transitions': ({ site, user, form }) => {
+    const ref = json(form['doc']) as Doc;
+    const doc = site.read(user, String(ref['doctype']), String(ref['name']));
+    const wf = site.workflowOf(String(ref['doctype']));
+    return {
+      message: site.transitionsFor(user, wf, doc).map((t, i) => ({
+        name: `${wf.name.slice(0, 3).toLowerCase()}${i}`,
+        owner: 'Administrator',
+        docstatus: 0,
+        idx: wf.transitions.indexOf(t) + 1,
+        state: t.state,
+        action: t.action,
+        next_state: t.next_state,
+        allowed: t.allowed,
+        allow_self_approval: t.allow_self_approval,
+        send_email_to_creator: 0,
+        condition: t.condition ?? null,
+        transition_tasks: null,
+        parent: wf.name,
+        parentfield: 'transitions',
+        parenttype: 'Workflow',
+        doctype: 'Workflow Transition',
+      })),
+    };
+  },
+  'frappe.model.workflow.apply_workflow': (call) => {
+    postOnly(call);
+    const ref = json(call.form['doc']) as Doc;
+    const action = String(call.form['action'] ?? '');
+    return {
+      message: call.site.applyWorkflow(call.user, String(ref['doctype']), String(ref['name']), action),
     };
   },
   'frappe.desk.query_report.run': reportsRun,

@@ -7,7 +7,7 @@ import type { FakeSite, FakeUser, Perm } from './state.js';
 const ALL: Perm[] = ['read', 'write', 'create', 'delete', 'submit', 'cancel', 'report'];
 
 /** Fills `site` and returns its two users. */
-export function seed(site: FakeSite): { admin: FakeUser; clerk: FakeUser } {
+export function seed(site: FakeSite): { admin: FakeUser; clerk: FakeUser; approver: FakeUser } {
   const admin: FakeUser = {
     email: 'Administrator',
     key: 'adminkey0001',
@@ -24,10 +24,79 @@ export function seed(site: FakeSite): { admin: FakeUser; clerk: FakeUser } {
       Item: ['read'],
       'Sales Invoice': ['read', 'write', 'create', 'submit', 'report'],
       ToDo: ['read', 'write', 'create', 'delete'],
+      'Expense Claim': ['read', 'write', 'create'],
+      'Workflow State': ['read'],
     },
     userPermissions: { Customer: ['ACME', 'Globex'] },
+    roles: ['Employee'],
   };
-  site.users.push(admin, clerk);
+  const approver: FakeUser = {
+    email: 'approver@example.com',
+    key: 'approverkey3',
+    secret: 'approversecret-5e6f7a8b',
+    perms: {
+      'Expense Claim': ['read', 'write', 'create', 'submit', 'cancel'],
+      'Workflow State': ['read'],
+    },
+    roles: ['Employee', 'Expense Approver'],
+  };
+  site.users.push(admin, clerk, approver);
+
+  // A workflow on Expense Claim: the employee sends a draft for approval, an approver (never the
+  // claim's own owner) approves (submits) or rejects it, and may cancel an approved one.
+  for (const state of ['Draft', 'Pending Approval', 'Approved', 'Rejected', 'Cancelled'])
+    site.insert(admin, 'Workflow State', { workflow_state_name: state });
+  site.workflows.set('Expense Claim', {
+    name: 'Expense Approval',
+    document_type: 'Expense Claim',
+    workflow_state_field: 'workflow_state',
+    states: [
+      { state: 'Draft', doc_status: '0' },
+      { state: 'Pending Approval', doc_status: '0' },
+      { state: 'Approved', doc_status: '1', update_field: 'approval_status', update_value: 'Approved' },
+      { state: 'Rejected', doc_status: '0', update_field: 'approval_status', update_value: 'Rejected' },
+      { state: 'Cancelled', doc_status: '2' },
+    ],
+    transitions: [
+      {
+        state: 'Draft',
+        action: 'Send for Approval',
+        next_state: 'Pending Approval',
+        allowed: 'Employee',
+        allow_self_approval: 1,
+      },
+      {
+        state: 'Pending Approval',
+        action: 'Approve',
+        next_state: 'Approved',
+        allowed: 'Expense Approver',
+        allow_self_approval: 0,
+      },
+      {
+        state: 'Pending Approval',
+        action: 'Reject',
+        next_state: 'Rejected',
+        allowed: 'Expense Approver',
+        allow_self_approval: 0,
+      },
+      {
+        state: 'Pending Approval',
+        action: 'Escalate',
+        next_state: 'Pending Approval',
+        allowed: 'Expense Approver',
+        allow_self_approval: 0,
+        condition: 'doc.total > 1000',
+        when: (doc) => Number(doc['total'] ?? 0) > 1000,
+      },
+      {
+        state: 'Approved',
+        action: 'Cancel',
+        next_state: 'Cancelled',
+        allowed: 'Expense Approver',
+        allow_self_approval: 1,
+      },
+    ],
+  });
 
   for (const g of ['Commercial', 'Individual'])
     site.insert(admin, 'Customer Group', { customer_group_name: g });
@@ -154,5 +223,5 @@ export function seed(site: FakeSite): { admin: FakeUser; clerk: FakeUser } {
     prepared_report: 0,
     run: () => ({ columns: ['User::200'], result: [['Administrator']] }),
   });
-  return { admin, clerk };
+  return { admin, clerk, approver };
 }
