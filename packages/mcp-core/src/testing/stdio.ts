@@ -43,6 +43,9 @@ class RecordingStdioTransport implements Transport {
       this.onclose?.();
     });
     this.child.on('error', (error) => this.onerror?.(error));
+    // Writing to a killed child fails with EPIPE on the stream too: without a listener that
+    // would be an uncaught exception in the test process (the write's callback already rejects).
+    this.child.stdin?.on('error', (error) => this.onerror?.(error));
   }
 
   private handleLine(line: string): void {
