@@ -7,8 +7,10 @@ import { runDemo } from './demo/story.mjs';
 
 const started = process.hrtime.bigint();
 const cleanup = new Cleanup();
+let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, () => {
+    stopping = true;
     console.error(`\n${signal}: stopping what the demo started…`);
     void cleanup.run().finally(() => process.exit(130));
   });
@@ -20,6 +22,9 @@ try {
     `Done in ${seconds.toFixed(1)} s; the servers and stand-ins are stopped and the temp folder removed.`,
   );
 } catch (error) {
-  console.error(`The demo failed: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 1;
+  // After a signal, a call cut short is expected: the handler reports and exits.
+  if (!stopping) {
+    console.error(`The demo failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  }
 }

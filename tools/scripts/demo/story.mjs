@@ -49,17 +49,21 @@ const SUBTASKS = [
 
 /** Spawns one bundled server over stdio; its close is registered on `cleanup`. */
 async function startServer(cleanup, pkg, env) {
-  const server = await spawnStdioServer({
+  const spawning = spawnStdioServer({
     command: process.execPath,
     args: [bin(pkg)],
     env: { PATH: process.env.PATH, ...env },
   });
   const problems = [];
+  // Registered before the server answers, so a Ctrl-C during start-up stops it too.
   cleanup.add(async () => {
+    const server = await spawning.catch(() => undefined);
+    if (!server) return;
     const code = await server.close();
     if (code !== 0) problems.push(`${pkg} exited with ${code}: ${server.stderr().trim()}`);
     if (server.nonProtocolLines.length > 0) problems.push(`${pkg} wrote non-protocol output on stdout`);
   });
+  const server = await spawning;
   const call = async (name, args = {}) => {
     const result = readToolResult(await server.client.callTool({ name, arguments: args }));
     if (!result.ok) throw new Error(`${pkg} ${name} failed: ${JSON.stringify(result.error)}`);
