@@ -28,6 +28,7 @@ describe('npm run demo', () => {
     // Six issues in the fake Jira, one per task, every one in the board's active sprint.
     expect(jira.issues.map((i) => i.summary)).toEqual(outcome.tasks.map((t) => t.title));
     expect(jira.issues.map((i) => i.key)).toEqual(outcome.tasks.map((t) => key(t.id)));
+    expect(jira.bulk_requests).toBe(1);
     expect(jira.active_sprint).toMatchObject({ state: 'active' });
     for (const issue of jira.issues) expect(issue.sprint_ids).toEqual([jira.active_sprint.id]);
 

@@ -74,6 +74,7 @@ async function startServer(cleanup, pkg, env) {
 
 /** What the stand-ins hold at the end: the demo's outcome as Jira and GitHub would show it. */
 function recordOf(jira, github) {
+  const scrum = jira.state.boards.find((b) => b.projectKey === 'ENG' && b.type === 'scrum');
   const issues = [...jira.state.issues.values()].map((i) => ({
     key: i.key,
     summary: i.fields.summary,
@@ -84,8 +85,9 @@ function recordOf(jira, github) {
     jira: {
       issues,
       links: jira.state.links.map((l) => ({ type: l.type.name, outward: l.outward, inward: l.inward })),
-      active_sprint: jira.state.sprints.find((s) => s.state === 'active' && s.boardId === 1),
+      active_sprint: jira.state.sprints.find((s) => s.state === 'active' && s.boardId === scrum.id),
       requests: jira.requests.length,
+      bulk_requests: jira.sent('POST', /^\/rest\/api\/3\/issue\/bulk/).length,
       violations: [...jira.violations],
     },
     github: {
@@ -195,7 +197,10 @@ async function story(say, cleanup, servers) {
   if (bulk.failed > 0) throw new Error(`jira_create_issues_bulk: ${JSON.stringify(bulk.results)}`);
   const keyOf = new Map(tasks.map((t, i) => [t.id, bulk.results[i].key]));
   const keys = [...keyOf.values()];
-  say(`  ✓ Created ${bulk.created} Jira issues: ${keys[0]} through ${keys.at(-1)} (one bulk request)`);
+  const bulkRequests = fakeJira.sent('POST', /^\/rest\/api\/3\/issue\/bulk/).length;
+  say(
+    `  ✓ Created ${bulk.created} Jira issues: ${keys[0]} through ${keys.at(-1)} (${bulkRequests} bulk request${bulkRequests === 1 ? '' : 's'})`,
+  );
   for (const t of tasks) say(`      ${keyOf.get(t.id)}  ${t.title}`);
   const links = [];
   for (const t of tasks) {
@@ -208,7 +213,8 @@ async function story(say, cleanup, servers) {
       links.push(link.text);
     }
   }
-  say(`  ✓ Linked dependencies in Jira: ${links.join('; ')}`);
+  say(`  ✓ Linked dependencies in Jira:`);
+  for (const text of links) say(`      ${text}`);
   const { boards } = await jira.call('jira_get_boards', { project_key: 'ENG' });
   const board = boards.find((b) => b.type === 'scrum');
   if (!board) throw new Error(`no Scrum board for ENG: ${JSON.stringify(boards)}`);
