@@ -83,14 +83,18 @@ function setMember(text: string, path: string[], name: string, value: unknown): 
   }
   const last = props[props.length - 1]!;
   const indent = indentAt(text, last.offset);
-  let at = last.offset + last.length;
+  const end = last.offset + last.length;
+  let at = end;
   let comma = ',';
   const after = /^\s*,/.exec(text.slice(at)); // a trailing comma (JSONC) is kept, not doubled
   if (after) {
     at += after[0].length;
     comma = '';
   }
-  return `${text.slice(0, at)}${comma}${eol}${indent}${JSON.stringify(key)}: ${pretty(member, indent, eol)}${text.slice(at)}`;
+  const comment = /^[ \t]*\/\/[^\r\n]*/.exec(text.slice(at)); // a comment ending the line stays on it
+  if (comment) at += comment[0].length;
+  const added = `${eol}${indent}${JSON.stringify(key)}: ${pretty(member, indent, eol)}`;
+  return `${text.slice(0, end)}${comma}${text.slice(end, at)}${added}${text.slice(at)}`;
 }
 
 /**

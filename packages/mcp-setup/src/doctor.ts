@@ -14,10 +14,12 @@ interface Group {
 function groups(clients: ClientId[], place: Place, out: (line: string) => void): { found: Group[]; broken: boolean } {
   const found: Group[] = [];
   let broken = false;
+  const seen = new Set<string>(); // a project folder that is the home folder has one file for both scopes
   for (const client of clients) {
     for (const scope of CLIENTS[client].scopes) {
       const file = clientFile(client, scope, place)!;
-      if (!existsSync(file.path)) continue;
+      if (!existsSync(file.path) || seen.has(file.path)) continue;
+      seen.add(file.path);
       const label = `${client}${scope === 'project' ? ' (project)' : ''}`;
       try {
         const loaded = loadFile(file);
