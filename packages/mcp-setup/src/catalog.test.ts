@@ -17,13 +17,18 @@ describe('the catalog', () => {
       '@org/mcp-memory-cache',
     ]);
     for (const server of catalog.servers) {
-      const pkg = JSON.parse(readFileSync(new URL(`../../${server.dir}/package.json`, import.meta.url), 'utf8')) as {
+      const pkg = JSON.parse(
+        readFileSync(new URL(`../../${server.dir}/package.json`, import.meta.url), 'utf8'),
+      ) as {
         bin: Record<string, string>;
       };
       expect(pkg.bin).toEqual({ [server.bin]: `./${server.binPath}` });
     }
     const needs = (id: string) =>
-      catalog.servers.find((s) => s.id === id)!.env.filter((v) => v.required).map((v) => `${v.name}${v.secret ? '*' : ''}`);
+      catalog.servers
+        .find((s) => s.id === id)!
+        .env.filter((v) => v.required)
+        .map((v) => `${v.name}${v.secret ? '*' : ''}`);
     expect(needs('github')).toEqual(['GITHUB_PERSONAL_ACCESS_TOKEN*']);
     expect(needs('jira')).toEqual(['JIRA_BASE_URL', 'JIRA_EMAIL', 'JIRA_API_TOKEN*']);
     expect(needs('goal-agent')).toEqual([]);

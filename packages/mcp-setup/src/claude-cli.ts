@@ -5,7 +5,11 @@ import type { Scope } from './clients.js';
 import type { Entry } from './entries.js';
 
 /** The full path of `command` on PATH (with PATHEXT on Windows), or undefined. */
-export function findOnPath(command: string, env: Record<string, string | undefined>, platform = process.platform) {
+export function findOnPath(
+  command: string,
+  env: Record<string, string | undefined>,
+  platform = process.platform,
+) {
   const exts = platform === 'win32' ? (env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';') : [''];
   for (const dir of (env.PATH ?? env.Path ?? '').split(delimiter)) {
     if (!dir) continue;
@@ -22,7 +26,12 @@ export function findOnPath(command: string, env: Record<string, string | undefin
 }
 
 /** `claude mcp add <name> --scope <scope> -e K=V … -- <command> <args…>` (the name first: -e takes many values). */
-export function addArgs(name: string, entry: Entry, scope: Scope, mask?: (env: Record<string, string>) => Record<string, string>): string[] {
+export function addArgs(
+  name: string,
+  entry: Entry,
+  scope: Scope,
+  mask?: (env: Record<string, string>) => Record<string, string>,
+): string[] {
   const env = mask ? mask(entry.env ?? {}) : (entry.env ?? {});
   return [
     'mcp',
@@ -50,7 +59,9 @@ export function runClaude(claude: string, args: string[], cwd: string): Promise<
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     child.on('error', reject);
     child.on('close', (code) =>
-      code === 0 ? resolve() : reject(new Error(`claude ${args.slice(0, 3).join(' ')} failed (${code}): ${output.trim()}`)),
+      code === 0
+        ? resolve()
+        : reject(new Error(`claude ${args.slice(0, 3).join(' ')} failed (${code}): ${output.trim()}`)),
     );
   });
 }

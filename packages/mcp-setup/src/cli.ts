@@ -18,7 +18,11 @@ function packageDir(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let depth = 0; depth < 5; depth++) {
     const file = join(dir, 'package.json');
-    if (existsSync(file) && (JSON.parse(readFileSync(file, 'utf8')) as { name?: string }).name === '@org/mcp-setup') return dir;
+    if (
+      existsSync(file) &&
+      (JSON.parse(readFileSync(file, 'utf8')) as { name?: string }).name === '@org/mcp-setup'
+    )
+      return dir;
     dir = dirname(dir);
   }
   throw new Error('the @org/mcp-setup package.json was not found');
@@ -27,7 +31,8 @@ function packageDir(): string {
 /** The clone this copy runs from (packages/mcp-setup inside it), or undefined when installed from npm. */
 function cloneRoot(pkg: string): string | undefined {
   const root = resolve(pkg, '..', '..');
-  return existsSync(join(root, 'pnpm-workspace.yaml')) && existsSync(join(root, 'packages', catalog.servers[0]!.dir, 'package.json'))
+  return existsSync(join(root, 'pnpm-workspace.yaml')) &&
+    existsSync(join(root, 'packages', catalog.servers[0]!.dir, 'package.json'))
     ? root
     : undefined;
 }
@@ -56,7 +61,10 @@ Options:
   -v, --version       the version`;
 
 function list(values: string[] | undefined): string[] {
-  return (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  return (values ?? [])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
 }
 
 function detectedClients(place: Place, claude: string | undefined): ClientId[] {
@@ -84,27 +92,39 @@ async function chooseClients(given: string[], place: Place, claude: string | und
     else if (isClientId(name)) result.add(name);
     else throw new SetupError(`--client ${name}: not one of ${CLIENT_IDS.join(', ')}, detected, all`);
   }
-  if (result.size === 0) throw new SetupError('--client detected: no client was found on this machine; name one with --client');
+  if (result.size === 0)
+    throw new SetupError('--client detected: no client was found on this machine; name one with --client');
   return [...result];
 }
 
 async function chooseServers(given: string[], prompter?: Prompter): Promise<CatalogServer[]> {
   let names = given;
   if (names.length === 0) {
-    if (!prompter) throw new SetupError(`--servers is required: ${catalog.servers.map((s) => s.id).join(', ')} or all`);
-    const lines = catalog.servers.map((s) => `  ${s.id.padEnd(13)} ${/^(.+?[.!?])(\s|$)/.exec(s.description)?.[1] ?? s.description}`);
+    if (!prompter)
+      throw new SetupError(`--servers is required: ${catalog.servers.map((s) => s.id).join(', ')} or all`);
+    const lines = catalog.servers.map(
+      (s) => `  ${s.id.padEnd(13)} ${/^(.+?[.!?])(\s|$)/.exec(s.description)?.[1] ?? s.description}`,
+    );
     const answer = await prompter.ask(`Servers:\n${lines.join('\n')}\nWhich ones (comma-separated) [all] > `);
     names = list([answer || 'all']);
   }
   if (names.includes('all')) return catalog.servers;
   return names.map((name) => {
     const server = findServer(name);
-    if (!server) throw new SetupError(`--servers ${name}: not one of ${catalog.servers.map((s) => s.id).join(', ')}, all`);
+    if (!server)
+      throw new SetupError(
+        `--servers ${name}: not one of ${catalog.servers.map((s) => s.id).join(', ')}, all`,
+      );
     return server;
   });
 }
 
-async function chooseSource(from: string | undefined, clone: string | undefined, node: string, prompter?: Prompter): Promise<Source> {
+async function chooseSource(
+  from: string | undefined,
+  clone: string | undefined,
+  node: string,
+  prompter?: Prompter,
+): Promise<Source> {
   let choice = from;
   if (choice === undefined) {
     choice = clone ? 'clone' : 'npm';
@@ -120,7 +140,9 @@ async function chooseSource(from: string | undefined, clone: string | undefined,
     .map((s) => join(clone, 'packages', s.dir, s.binPath))
     .filter((bin) => !existsSync(bin));
   if (missing.length > 0) {
-    throw new SetupError(`the clone is not built (${missing[0]} is missing): run npm run configure, which builds first, or pnpm nx run-many -t bundle`);
+    throw new SetupError(
+      `the clone is not built (${missing[0]} is missing): run npm run configure, which builds first, or pnpm nx run-many -t bundle`,
+    );
   }
   return { from: 'clone', root: clone, node };
 }
@@ -164,7 +186,8 @@ export async function main(argv: string[]): Promise<number> {
     if (positionals.length > 1 || !['setup', 'doctor'].includes(command))
       throw new SetupError(`unknown command: ${positionals.join(' ')} (setup or doctor)`);
     const scope = (values.scope ?? 'user') as Scope;
-    if (scope !== 'user' && scope !== 'project') throw new SetupError(`--scope ${String(values.scope)}: expected user or project`);
+    if (scope !== 'user' && scope !== 'project')
+      throw new SetupError(`--scope ${String(values.scope)}: expected user or project`);
     const place: Place = {
       home: homedir(),
       env: process.env,
@@ -175,7 +198,10 @@ export async function main(argv: string[]): Promise<number> {
     if (values.interactive || process.stdin.isTTY) prompter = createPrompter();
 
     if (command === 'doctor') {
-      const clients = list(values.client).length > 0 ? await chooseClients(list(values.client), place, claude) : [...CLIENT_IDS];
+      const clients =
+        list(values.client).length > 0
+          ? await chooseClients(list(values.client), place, claude)
+          : [...CLIENT_IDS];
       return (await runDoctor(clients, place, out)) ? 0 : 1;
     }
     const clients = await chooseClients(list(values.client), place, claude, prompter);
@@ -208,5 +234,3 @@ export async function main(argv: string[]): Promise<number> {
     prompter?.close();
   }
 }
-
-

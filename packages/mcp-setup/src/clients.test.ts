@@ -12,14 +12,19 @@ describe('client files', () => {
     expect(clientFile('claude-desktop', 'user', place('darwin'))!.path).toBe(
       '/home/ann/Library/Application Support/Claude/claude_desktop_config.json',
     );
-    expect(clientFile('claude-desktop', 'user', place('win32', { APPDATA: 'C:\\Users\\ann\\AppData\\Roaming' }))!.path).toMatch(
-      /^C:\\Users\\ann\\AppData\\Roaming[\\/]Claude[\\/]claude_desktop_config\.json$/,
+    expect(
+      clientFile('claude-desktop', 'user', place('win32', { APPDATA: 'C:\\Users\\ann\\AppData\\Roaming' }))!
+        .path,
+    ).toMatch(/^C:\\Users\\ann\\AppData\\Roaming[\\/]Claude[\\/]claude_desktop_config\.json$/);
+    expect(clientFile('claude-desktop', 'user', place('linux'))!.path).toBe(
+      '/home/ann/.config/Claude/claude_desktop_config.json',
     );
-    expect(clientFile('claude-desktop', 'user', place('linux'))!.path).toBe('/home/ann/.config/Claude/claude_desktop_config.json');
     expect(clientFile('claude-desktop', 'user', place('linux', { XDG_CONFIG_HOME: '/xdg' }))!.path).toBe(
       '/xdg/Claude/claude_desktop_config.json',
     );
-    expect(clientFile('vscode', 'user', place('darwin'))!.path).toBe('/home/ann/Library/Application Support/Code/User/mcp.json');
+    expect(clientFile('vscode', 'user', place('darwin'))!.path).toBe(
+      '/home/ann/Library/Application Support/Code/User/mcp.json',
+    );
     expect(clientFile('vscode', 'user', place('linux'))!.path).toBe('/home/ann/.config/Code/User/mcp.json');
   });
 
@@ -28,7 +33,9 @@ describe('client files', () => {
     const files = CLIENT_IDS.flatMap((c) =>
       (['user', 'project'] as const).map((s) => clientFile(c, s, linux)).filter((f) => f !== undefined),
     );
-    expect(files.map((f) => `${f.client} ${f.scope} ${f.path} ${f.at.join('.')}${f.typed ? ' typed' : ''}`)).toEqual([
+    expect(
+      files.map((f) => `${f.client} ${f.scope} ${f.path} ${f.at.join('.')}${f.typed ? ' typed' : ''}`),
+    ).toEqual([
       'claude-desktop user /home/ann/.config/Claude/claude_desktop_config.json mcpServers',
       'claude-code user /home/ann/.claude.json mcpServers typed',
       'claude-code project /work/app/.mcp.json mcpServers typed',

@@ -34,10 +34,18 @@ export interface ClientInfo {
 
 export const CLIENTS: Record<ClientId, ClientInfo> = {
   'claude-desktop': { title: 'Claude Desktop', scopes: ['user'], after: 'quit and reopen Claude Desktop' },
-  'claude-code': { title: 'Claude Code', scopes: ['user', 'project'], after: 'start a new Claude Code session' },
+  'claude-code': {
+    title: 'Claude Code',
+    scopes: ['user', 'project'],
+    after: 'start a new Claude Code session',
+  },
   cursor: { title: 'Cursor', scopes: ['user', 'project'], after: 'reload MCP servers in Cursor' },
   windsurf: { title: 'Windsurf', scopes: ['user'], after: 'press refresh in Windsurf Cascade' },
-  vscode: { title: 'VS Code', scopes: ['user', 'project'], after: 'start the servers from mcp.json in VS Code' },
+  vscode: {
+    title: 'VS Code',
+    scopes: ['user', 'project'],
+    after: 'start the servers from mcp.json in VS Code',
+  },
 };
 
 /** The folder an OS keeps per-user application settings in (macOS, Windows, XDG elsewhere). */
@@ -50,7 +58,13 @@ function appConfigDir(place: Place): string {
 /** The file a client keeps its servers of `scope` in, or undefined when it has no such scope. */
 export function clientFile(client: ClientId, scope: Scope, place: Place): ClientFile | undefined {
   if (!CLIENTS[client].scopes.includes(scope)) return undefined;
-  const file = (path: string, at: string[], typed = false): ClientFile => ({ client, scope, path, at, typed });
+  const file = (path: string, at: string[], typed = false): ClientFile => ({
+    client,
+    scope,
+    path,
+    at,
+    typed,
+  });
   const project = scope === 'project';
   switch (client) {
     case 'claude-desktop':

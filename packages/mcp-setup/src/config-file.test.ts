@@ -6,7 +6,13 @@ import { loadFile, SetupError, withEntries, writeFile } from './config-file.js';
 
 afterAll(() => removeTempDirs());
 
-const fileAt = (path: string, at = ['servers']): ClientFile => ({ client: 'vscode', scope: 'user', path, at, typed: true });
+const fileAt = (path: string, at = ['servers']): ClientFile => ({
+  client: 'vscode',
+  scope: 'user',
+  path,
+  at,
+  typed: true,
+});
 const entry = { type: 'stdio', command: 'node', args: ['/a/bin.js'] };
 
 function withText(text: string, entries: Record<string, unknown>): string {
@@ -17,7 +23,8 @@ function withText(text: string, entries: Record<string, unknown>): string {
 
 describe('config files', () => {
   it('keeps comments, trailing commas and the layout of a JSONC file (VS Code)', () => {
-    const text = '{\n  // my servers\n  "servers": {\n    "mine": { "command": "x" }, // keep me\n  },\n  "inputs": [],\n}\n';
+    const text =
+      '{\n  // my servers\n  "servers": {\n    "mine": { "command": "x" }, // keep me\n  },\n  "inputs": [],\n}\n';
     const next = withText(text, { 'goal-agent': entry });
     expect(next).toBe(
       '{\n  // my servers\n  "servers": {\n    "mine": { "command": "x" }, // keep me\n    "goal-agent": {\n      "type": "stdio",\n      "command": "node",\n      "args": [\n        "/a/bin.js"\n      ]\n    }\n  },\n  "inputs": [],\n}\n',
@@ -25,10 +32,15 @@ describe('config files', () => {
   });
 
   it('replaces an entry in place, adds the servers object when missing, and keeps CRLF line ends', () => {
-    const replaced = withText('{\r\n  "servers": {\r\n    "goal-agent": { "command": "npx" },\r\n    "b": {}\r\n  }\r\n}\r\n', {
-      'goal-agent': { command: 'node' },
-    });
-    expect(replaced).toBe('{\r\n  "servers": {\r\n    "goal-agent": {\r\n      "command": "node"\r\n    },\r\n    "b": {}\r\n  }\r\n}\r\n');
+    const replaced = withText(
+      '{\r\n  "servers": {\r\n    "goal-agent": { "command": "npx" },\r\n    "b": {}\r\n  }\r\n}\r\n',
+      {
+        'goal-agent': { command: 'node' },
+      },
+    );
+    expect(replaced).toBe(
+      '{\r\n  "servers": {\r\n    "goal-agent": {\r\n      "command": "node"\r\n    },\r\n    "b": {}\r\n  }\r\n}\r\n',
+    );
     const added = withText('{\n  "inputs": []\n}\n', { x: { command: 'node' } });
     expect(JSON.parse(added)).toEqual({ inputs: [], servers: { x: { command: 'node' } } });
     expect(added.startsWith('{\n  "inputs": [],\n  "servers": {\n    "x": {')).toBe(true);
@@ -38,7 +50,9 @@ describe('config files', () => {
 
   it('rewrites a one-line file (as programs write them) as 2-space JSON, keeping every key', () => {
     const next = withText('{"numStartups":3,"servers":{"a":{"command":"y"}}}', { b: { command: 'node' } });
-    expect(next).toBe(`${JSON.stringify({ numStartups: 3, servers: { a: { command: 'y' }, b: { command: 'node' } } }, null, 2)}\n`);
+    expect(next).toBe(
+      `${JSON.stringify({ numStartups: 3, servers: { a: { command: 'y' }, b: { command: 'node' } } }, null, 2)}\n`,
+    );
   });
 
   it('refuses a file that is not JSON, or whose servers are not an object, naming it', () => {

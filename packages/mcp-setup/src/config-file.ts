@@ -1,6 +1,22 @@
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
-import { findNodeAtLocation, parse, parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import {
+  findNodeAtLocation,
+  parse,
+  parseTree,
+  printParseErrorCode,
+  type Node as JsonNode,
+  type ParseError,
+} from 'jsonc-parser';
 import type { ClientFile } from './clients.js';
 
 /** A problem the user can fix, printed as one line without a stack. */
@@ -34,7 +50,8 @@ export function loadFile(file: ClientFile): LoadedFile {
       `${file.path} is not valid JSON (${printParseErrorCode(first.error)} on line ${line}): fix it or move it away, then run again`,
     );
   }
-  if (!isRecord(document)) throw new SetupError(`${file.path} does not hold a JSON object: fix it or move it away`);
+  if (!isRecord(document))
+    throw new SetupError(`${file.path} does not hold a JSON object: fix it or move it away`);
   let servers: unknown = document;
   for (const key of file.at) servers = isRecord(servers) ? servers[key] : undefined;
   if (servers !== undefined && !isRecord(servers))
@@ -50,7 +67,9 @@ function indentAt(text: string, offset: number): string {
 
 /** 2-space JSON whose lines after the first are indented by `indent`. */
 const pretty = (value: unknown, indent: string, eol: string) =>
-  JSON.stringify(value, null, 2).split('\n').join(eol + indent);
+  JSON.stringify(value, null, 2)
+    .split('\n')
+    .join(eol + indent);
 
 /** `text` with `"name": value` set in the object at `path` (created when missing), nothing else touched. */
 function setMember(text: string, path: string[], name: string, value: unknown): string {
@@ -74,12 +93,20 @@ function setMember(text: string, path: string[], name: string, value: unknown): 
   const existing = complete ? findNodeAtLocation(parent, [name]) : undefined;
   if (existing) {
     const indent = indentAt(text, existing.parent!.offset);
-    return text.slice(0, existing.offset) + pretty(member, indent, eol) + text.slice(existing.offset + existing.length);
+    return (
+      text.slice(0, existing.offset) +
+      pretty(member, indent, eol) +
+      text.slice(existing.offset + existing.length)
+    );
   }
   const props = parent.children ?? [];
   if (props.length === 0) {
     const indent = indentAt(text, parent.offset);
-    return text.slice(0, parent.offset) + pretty({ [key]: member }, indent, eol) + text.slice(parent.offset + parent.length);
+    return (
+      text.slice(0, parent.offset) +
+      pretty({ [key]: member }, indent, eol) +
+      text.slice(parent.offset + parent.length)
+    );
   }
   const last = props[props.length - 1]!;
   const indent = indentAt(text, last.offset);

@@ -10,7 +10,10 @@ const bin = (dir: string) => join(cloneRoot, 'packages', dir, 'dist/bundle/bin.j
 describe('doctor', () => {
   it('reports ok for servers configured from the clone, after their --check and a tools/list over stdio', async () => {
     const home = makeHome();
-    const setup = await runSetup(['--client', 'claude-desktop,vscode', '--servers', 'goal-agent,memory-cache', '--yes'], { home });
+    const setup = await runSetup(
+      ['--client', 'claude-desktop,vscode', '--servers', 'goal-agent,memory-cache', '--yes'],
+      { home },
+    );
     expect(setup.code).toBe(0);
     const result = await runSetup(['doctor'], { home });
     expect(result.stderr).toBe('');
@@ -20,7 +23,9 @@ describe('doctor', () => {
     for (const client of ['claude-desktop', 'vscode']) {
       for (const server of ['goal-agent', 'memory-cache']) {
         expect(lines).toContainEqual(
-          expect.stringMatching(new RegExp(`^ok {4}${client} +${server}: --check passed, \\d+ tools over stdio$`)),
+          expect.stringMatching(
+            new RegExp(`^ok {4}${client} +${server}: --check passed, \\d+ tools over stdio$`),
+          ),
         );
       }
     }
@@ -35,8 +40,15 @@ describe('doctor', () => {
       JSON.stringify({
         mcpServers: {
           github: { command: 'node', args: [bin('mcp-github')] },
-          'goal-agent': { command: 'node', args: [bin('mcp-goal-agent')], env: { GOAL_AGENT_STORE: 'redis' } },
-          'memory-cache': { command: 'node', args: ['/nowhere/packages/mcp-memory-cache/dist/bundle/bin.js'] },
+          'goal-agent': {
+            command: 'node',
+            args: [bin('mcp-goal-agent')],
+            env: { GOAL_AGENT_STORE: 'redis' },
+          },
+          'memory-cache': {
+            command: 'node',
+            args: ['/nowhere/packages/mcp-memory-cache/dist/bundle/bin.js'],
+          },
           weather: { command: 'uvx', args: ['weather-mcp'] },
         },
       }),
@@ -55,9 +67,13 @@ describe('doctor', () => {
     );
     expect(lines).toContainEqual(expect.stringMatching(/^FAIL {2}claude-desktop +goal-agent: .*REDIS_URL/));
     expect(lines).toContainEqual(
-      expect.stringMatching(/^FAIL {2}claude-desktop +memory-cache: \/nowhere\/.*bin\.js does not exist: build the clone/),
+      expect.stringMatching(
+        /^FAIL {2}claude-desktop +memory-cache: \/nowhere\/.*bin\.js does not exist: build the clone/,
+      ),
     );
-    expect(lines).toContainEqual(expect.stringMatching(/^skip {2}claude-desktop +weather: not an @org server/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^skip {2}claude-desktop +weather: not an @org server/),
+    );
     expect(lines).toHaveLength(5);
   });
 
@@ -65,6 +81,8 @@ describe('doctor', () => {
     const home = makeHome();
     const result = await runSetup(['doctor'], { home });
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('No MCP server is configured in: claude-desktop, claude-code, cursor, windsurf, vscode');
+    expect(result.stdout).toContain(
+      'No MCP server is configured in: claude-desktop, claude-code, cursor, windsurf, vscode',
+    );
   });
 });

@@ -24,7 +24,12 @@ export function launchOf(server: CatalogServer, source: Source): Launch {
     : { command: 'npx', args: ['-y', server.package] };
 }
 
-export function entryFor(server: CatalogServer, source: Source, env: Record<string, string>, file: ClientFile): Entry {
+export function entryFor(
+  server: CatalogServer,
+  source: Source,
+  env: Record<string, string>,
+  file: ClientFile,
+): Entry {
   return {
     ...(file.typed ? { type: 'stdio' as const } : {}),
     ...launchOf(server, source),
@@ -58,7 +63,10 @@ export function serverOf(value: unknown): CatalogServer | undefined {
   if (!entry) return undefined;
   const command = basename(entry.command).replace(/\.(cmd|exe)$/i, '');
   for (const server of catalog.servers) {
-    if (command === 'npx' && entry.args.some((a) => a === server.package || a.startsWith(`${server.package}@`)))
+    if (
+      command === 'npx' &&
+      entry.args.some((a) => a === server.package || a.startsWith(`${server.package}@`))
+    )
       return server;
     const bin = `/${server.dir}/${server.binPath}`;
     if (entry.args.some((a) => slashes(a).endsWith(bin))) return server;

@@ -19,7 +19,11 @@ export interface CheckOutcome {
 }
 
 /** Runs `<server> --check` as the client would start it; never longer than `timeoutMs`. */
-export function runCheck(launch: Launch, env: Record<string, string>, timeoutMs = 120_000): Promise<CheckOutcome> {
+export function runCheck(
+  launch: Launch,
+  env: Record<string, string>,
+  timeoutMs = 120_000,
+): Promise<CheckOutcome> {
   return new Promise((resolve) => {
     let child: ReturnType<typeof spawn>;
     try {
@@ -76,7 +80,11 @@ export function blamedVariables(problems: string[]): string[] {
 }
 
 /** Starts a server, asks tools/list over stdio as a client does, and stops it. Returns the tool count. */
-export async function listTools(launch: Launch, env: Record<string, string>, timeoutMs = 120_000): Promise<number> {
+export async function listTools(
+  launch: Launch,
+  env: Record<string, string>,
+  timeoutMs = 120_000,
+): Promise<number> {
   const transport = new StdioClientTransport({
     command: launch.command,
     args: launch.args,

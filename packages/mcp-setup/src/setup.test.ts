@@ -11,7 +11,12 @@ const githubBin = join(cloneRoot, 'packages/mcp-github/dist/bundle/bin.js');
 const TOKEN = 'ghp_setuptestsecret0123456789abcdefABCD';
 
 const CLIENTS = [
-  { client: 'claude-desktop', path: '.config/Claude/claude_desktop_config.json', key: 'mcpServers', typed: false },
+  {
+    client: 'claude-desktop',
+    path: '.config/Claude/claude_desktop_config.json',
+    key: 'mcpServers',
+    typed: false,
+  },
   { client: 'claude-code', path: '.claude.json', key: 'mcpServers', typed: true },
   { client: 'cursor', path: '.cursor/mcp.json', key: 'mcpServers', typed: false },
   { client: 'windsurf', path: '.codeium/windsurf/mcp_config.json', key: 'mcpServers', typed: false },
@@ -26,7 +31,10 @@ describe.each(CLIENTS)('$client', ({ client, path, key, typed }) => {
 
   it('writes a fresh file with the chosen servers run from the clone, after their --check passed', async () => {
     const home = makeHome();
-    const result = await runSetup(['--client', client, '--servers', 'goal-agent,memory-cache', '--from', 'clone', '--yes'], { home });
+    const result = await runSetup(
+      ['--client', client, '--servers', 'goal-agent,memory-cache', '--from', 'clone', '--yes'],
+      { home },
+    );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('ok    goal-agent: --check passed');
@@ -89,7 +97,16 @@ describe.each(CLIENTS)('$client', ({ client, path, key, typed }) => {
   it('--dry-run prints the result with secrets masked and writes nothing', async () => {
     const home = makeHome();
     const result = await runSetup(
-      ['--client', client, '--servers', 'github', '--env', `GITHUB_PERSONAL_ACCESS_TOKEN=${TOKEN}`, '--dry-run', '--no-check'],
+      [
+        '--client',
+        client,
+        '--servers',
+        'github',
+        '--env',
+        `GITHUB_PERSONAL_ACCESS_TOKEN=${TOKEN}`,
+        '--dry-run',
+        '--no-check',
+      ],
       { home },
     );
     expect(result.code).toBe(0);
@@ -108,15 +125,38 @@ describe('Claude Code through the claude CLI', () => {
     const claudeJson = join(home, '.claude.json');
     writeFileSync(claudeJson, '{\n  "numStartups": 4\n}\n');
     const result = await runSetup(
-      ['--client', 'claude-code', '--servers', 'goal-agent,github', '--env', `GITHUB_PERSONAL_ACCESS_TOKEN=${TOKEN}`, '--no-check', '--yes'],
+      [
+        '--client',
+        'claude-code',
+        '--servers',
+        'goal-agent,github',
+        '--env',
+        `GITHUB_PERSONAL_ACCESS_TOKEN=${TOKEN}`,
+        '--no-check',
+        '--yes',
+      ],
       { home, path: basePath(fakeClaude(home, log)) },
     );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    const calls = read(log).trim().split('\n').map((line) => JSON.parse(line) as string[]);
+    const calls = read(log)
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as string[]);
     expect(calls).toEqual([
       ['mcp', 'add', 'goal-agent', '--scope', 'user', '--', 'node', goalBin],
-      ['mcp', 'add', 'github', '--scope', 'user', '-e', `GITHUB_PERSONAL_ACCESS_TOKEN=${TOKEN}`, '--', 'node', githubBin],
+      [
+        'mcp',
+        'add',
+        'github',
+        '--scope',
+        'user',
+        '-e',
+        `GITHUB_PERSONAL_ACCESS_TOKEN=${TOKEN}`,
+        '--',
+        'node',
+        githubBin,
+      ],
     ]);
     expect(result.stdout).toContain('-e GITHUB_PERSONAL_ACCESS_TOKEN=********');
     expect(result.stdout).not.toContain(TOKEN);
@@ -130,14 +170,25 @@ describe('Claude Code through the claude CLI', () => {
     const project = join(home, 'project');
     mkdirSync(project);
     const log = join(home, 'claude-argv.jsonl');
-    writeFileSync(join(project, '.mcp.json'), JSON.stringify({ mcpServers: { 'goal-agent': { command: 'npx', args: ['-y', '@org/mcp-goal-agent'] } } }));
-    const result = await runSetup(['--client', 'claude-code', '--servers', 'goal-agent', '--scope', 'project', '--yes'], {
-      home,
-      cwd: project,
-      path: basePath(fakeClaude(home, log)),
-    });
+    writeFileSync(
+      join(project, '.mcp.json'),
+      JSON.stringify({
+        mcpServers: { 'goal-agent': { command: 'npx', args: ['-y', '@org/mcp-goal-agent'] } },
+      }),
+    );
+    const result = await runSetup(
+      ['--client', 'claude-code', '--servers', 'goal-agent', '--scope', 'project', '--yes'],
+      {
+        home,
+        cwd: project,
+        path: basePath(fakeClaude(home, log)),
+      },
+    );
     expect(result.code).toBe(0);
-    const calls = read(log).trim().split('\n').map((line) => JSON.parse(line) as string[]);
+    const calls = read(log)
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as string[]);
     expect(calls).toEqual([
       ['mcp', 'remove', 'goal-agent', '--scope', 'project'],
       ['mcp', 'add', 'goal-agent', '--scope', 'project', '--', 'node', goalBin],
@@ -151,29 +202,63 @@ describe('choices and refusals', () => {
     const project = join(home, 'work');
     mkdirSync(project);
     const result = await runSetup(
-      ['--client', 'claude-code,cursor,vscode', '--servers', 'memory-cache', '--scope', 'project', '--project', project, '--yes', '--no-check'],
+      [
+        '--client',
+        'claude-code,cursor,vscode',
+        '--servers',
+        'memory-cache',
+        '--scope',
+        'project',
+        '--project',
+        project,
+        '--yes',
+        '--no-check',
+      ],
       { home },
     );
     expect(result.code).toBe(0);
-    expect(json(join(project, '.mcp.json')).mcpServers).toEqual({ 'memory-cache': { type: 'stdio', command: 'node', args: [cacheBin] } });
-    expect(json(join(project, '.cursor/mcp.json')).mcpServers).toEqual({ 'memory-cache': { command: 'node', args: [cacheBin] } });
-    expect(json(join(project, '.vscode/mcp.json')).servers).toEqual({ 'memory-cache': { type: 'stdio', command: 'node', args: [cacheBin] } });
+    expect(json(join(project, '.mcp.json')).mcpServers).toEqual({
+      'memory-cache': { type: 'stdio', command: 'node', args: [cacheBin] },
+    });
+    expect(json(join(project, '.cursor/mcp.json')).mcpServers).toEqual({
+      'memory-cache': { command: 'node', args: [cacheBin] },
+    });
+    expect(json(join(project, '.vscode/mcp.json')).servers).toEqual({
+      'memory-cache': { type: 'stdio', command: 'node', args: [cacheBin] },
+    });
   });
 
   it('refuses to replace a same-named server it did not write, unless --force', async () => {
     const home = makeHome();
     const file = join(home, '.cursor/mcp.json');
     mkdirSync(dirname(file), { recursive: true });
-    const before = JSON.stringify({ mcpServers: { github: { command: 'docker', args: ['run', 'ghcr.io/github/github-mcp-server'] } } }, null, 2);
+    const before = JSON.stringify(
+      { mcpServers: { github: { command: 'docker', args: ['run', 'ghcr.io/github/github-mcp-server'] } } },
+      null,
+      2,
+    );
     writeFileSync(file, before);
-    const args = ['--client', 'cursor', '--servers', 'github', '--env', `GITHUB_PERSONAL_ACCESS_TOKEN=${TOKEN}`, '--no-check', '--yes'];
+    const args = [
+      '--client',
+      'cursor',
+      '--servers',
+      'github',
+      '--env',
+      `GITHUB_PERSONAL_ACCESS_TOKEN=${TOKEN}`,
+      '--no-check',
+      '--yes',
+    ];
     const refused = await runSetup(args, { home });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('already has a server "github" that mcp-setup did not write');
     expect(read(file)).toBe(before);
     const forced = await runSetup([...args, '--force'], { home });
     expect(forced.code).toBe(0);
-    expect(json(file).mcpServers!.github).toEqual({ command: 'node', args: [githubBin], env: { GITHUB_PERSONAL_ACCESS_TOKEN: TOKEN } });
+    expect(json(file).mcpServers!.github).toEqual({
+      command: 'node',
+      args: [githubBin],
+      env: { GITHUB_PERSONAL_ACCESS_TOKEN: TOKEN },
+    });
     expect(backupsOf(file)).toHaveLength(1);
   });
 
@@ -181,18 +266,35 @@ describe('choices and refusals', () => {
     const home = makeHome();
     const file = join(home, '.codeium/windsurf/mcp_config.json');
     const first = await runSetup(
-      ['--client', 'windsurf', '--servers', 'github', '--env', `GITHUB_PERSONAL_ACCESS_TOKEN=${TOKEN}`, '--env', 'MCP_READ_ONLY=true', '--no-check', '--yes'],
+      [
+        '--client',
+        'windsurf',
+        '--servers',
+        'github',
+        '--env',
+        `GITHUB_PERSONAL_ACCESS_TOKEN=${TOKEN}`,
+        '--env',
+        'MCP_READ_ONLY=true',
+        '--no-check',
+        '--yes',
+      ],
       { home },
     );
     expect(first.code).toBe(0);
-    const second = await runSetup(['--client', 'windsurf', '--servers', 'github', '--from', 'npm', '--no-check', '--yes'], { home });
+    const second = await runSetup(
+      ['--client', 'windsurf', '--servers', 'github', '--from', 'npm', '--no-check', '--yes'],
+      { home },
+    );
     expect(second.code).toBe(0);
     expect(json(file).mcpServers!.github).toEqual({
       command: 'npx',
       args: ['-y', '@org/mcp-github'],
       env: { GITHUB_PERSONAL_ACCESS_TOKEN: TOKEN, MCP_READ_ONLY: 'true' },
     });
-    const third = await runSetup(['--client', 'windsurf', '--servers', 'github', '--from', 'npm', '--no-check', '--yes'], { home });
+    const third = await runSetup(
+      ['--client', 'windsurf', '--servers', 'github', '--from', 'npm', '--no-check', '--yes'],
+      { home },
+    );
     expect(third.stdout).toContain('Nothing to change.');
     expect(backupsOf(file)).toHaveLength(1);
   });
@@ -203,7 +305,10 @@ describe('choices and refusals', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('jira needs JIRA_BASE_URL');
     expect(missing.stderr).toContain('pass --env JIRA_API_TOKEN=…');
-    const unknown = await runSetup(['--client', 'cursor', '--servers', 'goal-agent', '--env', 'GITHUB_ALLOWED_REPOS=a/b', '--yes'], { home });
+    const unknown = await runSetup(
+      ['--client', 'cursor', '--servers', 'goal-agent', '--env', 'GITHUB_ALLOWED_REPOS=a/b', '--yes'],
+      { home },
+    );
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('goal-agent do not read GITHUB_ALLOWED_REPOS');
     const noYes = await runSetup(['--client', 'cursor', '--servers', 'goal-agent'], { home });
@@ -220,11 +325,25 @@ describe('choices and refusals', () => {
     const github = await startFakeHttpServer((request, response) => {
       if (request.path === '/user' && valid && request.headers.authorization?.includes(TOKEN))
         sendJson(response, 200, { login: 'octocat' }, { 'x-oauth-scopes': 'repo' });
-      else sendJson(response, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
+      else
+        sendJson(response, 401, {
+          message: 'Bad credentials',
+          documentation_url: 'https://docs.github.com/rest',
+        });
     });
     try {
       const home = makeHome();
-      const args = ['--client', 'claude-desktop', '--servers', 'github', '--env', `GITHUB_PERSONAL_ACCESS_TOKEN=${TOKEN}`, '--env', `GITHUB_API_URL=${github.url}`, '--yes'];
+      const args = [
+        '--client',
+        'claude-desktop',
+        '--servers',
+        'github',
+        '--env',
+        `GITHUB_PERSONAL_ACCESS_TOKEN=${TOKEN}`,
+        '--env',
+        `GITHUB_API_URL=${github.url}`,
+        '--yes',
+      ];
       const rejected = await runSetup(args, { home });
       expect(rejected.code).toBe(1);
       expect(rejected.stdout).toMatch(/FAIL {2}github: /);
@@ -249,10 +368,13 @@ describe('choices and refusals', () => {
   it('asks for what is missing when interactive, without printing a secret typed in', async () => {
     const home = makeHome();
     const answers = ['', TOKEN, '', '', 'y'].join('\n'); // clone or npm, the token, REDIS_URL, REDIS_PASSWORD, confirm
-    const result = await runSetup(['--interactive', '--client', 'cursor', '--servers', 'github,goal-agent', '--no-check'], {
-      home,
-      input: `${answers}\n`,
-    });
+    const result = await runSetup(
+      ['--interactive', '--client', 'cursor', '--servers', 'github,goal-agent', '--no-check'],
+      {
+        home,
+        input: `${answers}\n`,
+      },
+    );
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('GITHUB_PERSONAL_ACCESS_TOKEN (required, secret)');
     expect(result.stderr).toContain('REDIS_URL (optional, Enter to skip)');

@@ -2,7 +2,17 @@ import { CLIENTS, clientFile, type ClientFile, type ClientId, type Place, type S
 import { addArgs, removeArgs, runClaude } from './claude-cli.js';
 import { backupFile, loadFile, SetupError, withEntries, writeFile, type LoadedFile } from './config-file.js';
 import type { CatalogServer } from './catalog-types.js';
-import { entryFor, launchOf, maskEnv, readEntry, SECRET_NAMES, serverOf, varsOf, type Entry, type Source } from './entries.js';
+import {
+  entryFor,
+  launchOf,
+  maskEnv,
+  readEntry,
+  SECRET_NAMES,
+  serverOf,
+  varsOf,
+  type Entry,
+  type Source,
+} from './entries.js';
 import type { Prompter } from './prompt.js';
 import { blamedVariables, failures, runCheck } from './run-server.js';
 
@@ -15,7 +25,10 @@ export interface EnvFlag {
 
 export function parseEnvFlag(text: string): EnvFlag {
   const match = /^(?:([a-z0-9-]+):)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(text);
-  if (!match) throw new SetupError(`--env ${JSON.stringify(text.split('=')[0])}: expected NAME=value or server:NAME=value`);
+  if (!match)
+    throw new SetupError(
+      `--env ${JSON.stringify(text.split('=')[0])}: expected NAME=value or server:NAME=value`,
+    );
   return { ...(match[1] ? { server: match[1] } : {}), key: match[2]!, value: match[3]! };
 }
 
@@ -45,7 +58,10 @@ interface Target {
 const firstSentence = (text: string) => /^(.+?[.!?])(\s|$)/.exec(text.trim())?.[1] ?? text.trim();
 
 /** The env every chosen server gets: what a configured client already has, then --env, then answers. */
-async function collectValues(options: SetupOptions, targets: Target[]): Promise<Map<string, Record<string, string>>> {
+async function collectValues(
+  options: SetupOptions,
+  targets: Target[],
+): Promise<Map<string, Record<string, string>>> {
   const values = new Map<string, Record<string, string>>();
   for (const server of options.servers) {
     // Re-running keeps the values of an entry mcp-setup wrote earlier (in any chosen client).
@@ -57,7 +73,9 @@ async function collectValues(options: SetupOptions, targets: Target[]): Promise<
   const ids = new Set(options.servers.map((s) => s.id));
   for (const flag of options.env) {
     if (flag.server && !ids.has(flag.server))
-      throw new SetupError(`--env ${flag.server}:${flag.key}: ${flag.server} is not among the chosen servers`);
+      throw new SetupError(
+        `--env ${flag.server}:${flag.key}: ${flag.server} is not among the chosen servers`,
+      );
     const readers = options.servers.filter(
       (s) => (!flag.server || s.id === flag.server) && varsOf(s).some((v) => v.name === flag.key),
     );
@@ -75,7 +93,7 @@ async function collectValues(options: SetupOptions, targets: Target[]): Promise<
   for (const server of options.servers) {
     const env = values.get(server.id)!;
     const needed = server.env.filter((v) => v.required || v.secret);
-    if (options.prompter && needed.some((v) => v.required ? !env[v.name] : !options.yes)) {
+    if (options.prompter && needed.some((v) => (v.required ? !env[v.name] : !options.yes))) {
       options.out(`\n${server.id}: ${firstSentence(server.description)}`);
     }
     for (const v of needed) {
@@ -85,12 +103,19 @@ async function collectValues(options: SetupOptions, targets: Target[]): Promise<
           continue;
         }
         while (!env[v.name]) {
-          const answer = await options.prompter.ask(`  ${v.name} (required${v.secret ? ', secret' : ''}): ${v.description}\n  > `, { secret: v.secret });
+          const answer = await options.prompter.ask(
+            `  ${v.name} (required${v.secret ? ', secret' : ''}): ${v.description}\n  > `,
+            { secret: v.secret },
+          );
           if (answer) env[v.name] = answer;
         }
       } else if (!v.required && options.prompter && !options.yes) {
-        const hint = env[v.name] ? 'Enter keeps the current value, "-" removes it' : 'optional, Enter to skip';
-        const answer = await options.prompter.ask(`  ${v.name} (${hint}): ${v.description}\n  > `, { secret: v.secret });
+        const hint = env[v.name]
+          ? 'Enter keeps the current value, "-" removes it'
+          : 'optional, Enter to skip';
+        const answer = await options.prompter.ask(`  ${v.name} (${hint}): ${v.description}\n  > `, {
+          secret: v.secret,
+        });
         if (answer === '-') delete env[v.name];
         else if (answer) env[v.name] = answer;
       }
@@ -112,7 +137,11 @@ async function checkAll(options: SetupOptions, values: Map<string, Record<string
     );
     const failed = outcomes.filter((o) => !o.outcome.ok);
     for (const { server, outcome } of outcomes) {
-      options.out(outcome.ok ? `ok    ${server.id}: --check passed` : `FAIL  ${server.id}: ${failures(outcome).join('; ')}`);
+      options.out(
+        outcome.ok
+          ? `ok    ${server.id}: --check passed`
+          : `FAIL  ${server.id}: ${failures(outcome).join('; ')}`,
+      );
     }
     if (failed.length === 0) return;
     const blamed = failed.map((f) => ({
@@ -120,13 +149,17 @@ async function checkAll(options: SetupOptions, values: Map<string, Record<string
       names: blamedVariables(failures(f.outcome)).filter((n) => varsOf(f.server).some((v) => v.name === n)),
     }));
     if (!options.prompter || round >= 2 || blamed.every((b) => b.names.length === 0)) {
-      throw new SetupError('Nothing was written: fix the values above (--env NAME=value), or pass --no-check to skip the check.');
+      throw new SetupError(
+        'Nothing was written: fix the values above (--env NAME=value), or pass --no-check to skip the check.',
+      );
     }
     for (const { server, names } of blamed) {
       const env = values.get(server.id)!;
       for (const name of names) {
         const doc = varsOf(server).find((v) => v.name === name)!;
-        const answer = await options.prompter.ask(`  ${server.id} ${name}: ${doc.description}\n  > `, { secret: doc.secret });
+        const answer = await options.prompter.ask(`  ${server.id} ${name}: ${doc.description}\n  > `, {
+          secret: doc.secret,
+        });
         if (answer) env[name] = answer;
         else delete env[name];
       }
@@ -135,11 +168,14 @@ async function checkAll(options: SetupOptions, values: Map<string, Record<string
   }
 }
 
-const canonical = (value: unknown): string => JSON.stringify(value, (_key, v: unknown) =>
-  v && typeof v === 'object' && !Array.isArray(v)
-    ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
-    : v,
-);
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
+        )
+      : v,
+  );
 
 interface Change {
   name: string;
@@ -155,7 +191,10 @@ export async function runSetup(options: SetupOptions): Promise<void> {
   const targets: Target[] = options.clients.map((client) => {
     const scope = CLIENTS[client].scopes.includes(options.scope) ? options.scope : 'user';
     const file = clientFile(client, scope, options.place) as ClientFile;
-    return { loaded: loadFile(file), ...(client === 'claude-code' && options.claude ? { cli: options.claude } : {}) };
+    return {
+      loaded: loadFile(file),
+      ...(client === 'claude-code' && options.claude ? { cli: options.claude } : {}),
+    };
   });
   const values = await collectValues(options, targets);
   if (options.check) await checkAll(options, values);
@@ -173,7 +212,8 @@ export async function runSetup(options: SetupOptions): Promise<void> {
         continue;
       }
       const entry = entryFor(server, options.source, values.get(server.id)!, target.loaded.file);
-      if (previous === undefined || canonical(previous) !== canonical(entry)) changes.push({ name: server.id, entry, previous });
+      if (previous === undefined || canonical(previous) !== canonical(entry))
+        changes.push({ name: server.id, entry, previous });
     }
     return { target, changes };
   });
@@ -183,23 +223,31 @@ export async function runSetup(options: SetupOptions): Promise<void> {
     const { file } = target.loaded;
     const title = `${CLIENTS[file.client].title}${file.scope === 'project' ? ' (project)' : ''}`;
     if (changes.length === 0) {
-      options.out(`${title}: ${file.path} already has ${options.servers.map((s) => s.id).join(', ')} as chosen`);
+      options.out(
+        `${title}: ${file.path} already has ${options.servers.map((s) => s.id).join(', ')} as chosen`,
+      );
       continue;
     }
     const others = Object.keys(target.loaded.servers).filter((n) => !changes.some((c) => c.name === n));
     if (target.cli) {
       options.out(`${title}: through ${target.cli}${options.dryRun ? ' (dry run, nothing run)' : ''}:`);
       for (const change of changes) {
-        if (change.previous !== undefined) options.out(`  claude ${removeArgs(change.name, file.scope).join(' ')}`);
+        if (change.previous !== undefined)
+          options.out(`  claude ${removeArgs(change.name, file.scope).join(' ')}`);
         options.out(`  claude ${addArgs(change.name, change.entry, file.scope, maskEnv).join(' ')}`);
       }
     } else {
-      options.out(`${title}: ${file.path}${options.dryRun ? ' would become (dry run, nothing written)' : ''}:`);
+      options.out(
+        `${title}: ${file.path}${options.dryRun ? ' would become (dry run, nothing written)' : ''}:`,
+      );
       const shown = Object.fromEntries(changes.map((c) => [c.name, masked(c.entry)]));
       options.out(JSON.stringify({ [file.at.join('.')]: shown }, null, 2).replace(/^/gm, '  '));
     }
     if (others.length > 0) options.out(`  other servers kept as they are: ${others.join(', ')}`);
-    if (file.scope === 'project' && changes.some((c) => Object.keys(c.entry.env ?? {}).some((k) => SECRET_NAMES.has(k))))
+    if (
+      file.scope === 'project' &&
+      changes.some((c) => Object.keys(c.entry.env ?? {}).some((k) => SECRET_NAMES.has(k)))
+    )
       options.out(`  note: ${file.path} holds secrets now; keep it out of version control`);
   }
   const pending = plans.filter((p) => p.changes.length > 0);
@@ -208,7 +256,10 @@ export async function runSetup(options: SetupOptions): Promise<void> {
     return;
   }
   if (!options.yes) {
-    if (!options.prompter) throw new SetupError('Nothing was written: pass --yes to write without asking (or --dry-run to see the result).');
+    if (!options.prompter)
+      throw new SetupError(
+        'Nothing was written: pass --yes to write without asking (or --dry-run to see the result).',
+      );
     const answer = await options.prompter.ask('Write these changes? [Y/n] ');
     if (/^n/i.test(answer)) throw new SetupError('Nothing was written.');
   }
@@ -218,14 +269,19 @@ export async function runSetup(options: SetupOptions): Promise<void> {
     if (target.cli) {
       const backup = backupFile(file.path);
       for (const change of changes) {
-        if (change.previous !== undefined) await runClaude(target.cli, removeArgs(change.name, file.scope), options.place.project);
+        if (change.previous !== undefined)
+          await runClaude(target.cli, removeArgs(change.name, file.scope), options.place.project);
         await runClaude(target.cli, addArgs(change.name, change.entry, file.scope), options.place.project);
       }
-      options.out(`${title}: added ${changes.map((c) => c.name).join(', ')} with claude mcp add${backup ? ` (backup: ${backup})` : ''}; ${CLIENTS[file.client].after}`);
+      options.out(
+        `${title}: added ${changes.map((c) => c.name).join(', ')} with claude mcp add${backup ? ` (backup: ${backup})` : ''}; ${CLIENTS[file.client].after}`,
+      );
     } else {
       const text = withEntries(target.loaded, Object.fromEntries(changes.map((c) => [c.name, c.entry])));
       const backup = writeFile(file.path, text);
-      options.out(`${title}: wrote ${file.path}${backup ? ` (backup: ${backup})` : ''}; ${CLIENTS[file.client].after}`);
+      options.out(
+        `${title}: wrote ${file.path}${backup ? ` (backup: ${backup})` : ''}; ${CLIENTS[file.client].after}`,
+      );
     }
   }
 }
