@@ -15,7 +15,7 @@ export default packageEslintConfig(
             '{projectRoot}/vitest.config.{js,ts,mjs,mts}',
             '{projectRoot}/scripts/**',
           ],
-          ignoredDependencies: ['@modelcontextprotocol/sdk', 'cross-spawn', 'jsonc-parser'],
+          ignoredDependencies: ['@modelcontextprotocol/sdk', 'cross-spawn', 'jsonc-parser', 'tslib'],
         },
       ],
     },
