@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { removeTempDirs, sendJson, startFakeHttpServer } from '@org/mcp-core/testing';
-import { backupsOf, basePath, cloneRoot, fakeClaude, makeHome, runSetup } from '../test/harness.js';
+import { backupsOf, basePath, cloneRoot, fakeClaude, fakeNpx, makeHome, runSetup } from '../test/harness.js';
 
 afterAll(() => removeTempDirs());
 
@@ -297,6 +297,32 @@ describe('choices and refusals', () => {
     );
     expect(third.stdout).toContain('Nothing to change.');
     expect(backupsOf(file)).toHaveLength(1);
+  });
+
+  it('--from npm checks each server as the client will start it: npx -y @org/mcp-x --check', async () => {
+    const home = makeHome();
+    const log = join(home, 'npx-argv.jsonl');
+    const result = await runSetup(
+      ['--client', 'claude-desktop', '--servers', 'goal-agent,memory-cache', '--from', 'npm', '--yes'],
+      {
+        home,
+        path: basePath(fakeNpx(home, log)),
+      },
+    );
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const calls = read(log)
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as string[]);
+    expect(calls.sort()).toEqual([
+      ['-y', '@org/mcp-goal-agent', '--check'],
+      ['-y', '@org/mcp-memory-cache', '--check'],
+    ]);
+    expect(json(join(home, CLIENTS[0].path)).mcpServers).toEqual({
+      'goal-agent': { command: 'npx', args: ['-y', '@org/mcp-goal-agent'] },
+      'memory-cache': { command: 'npx', args: ['-y', '@org/mcp-memory-cache'] },
+    });
   });
 
   it('says which variable a server needs, and refuses unknown ones, writing nothing', async () => {

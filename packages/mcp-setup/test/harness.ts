@@ -72,3 +72,27 @@ export function backupsOf(file: string): string[] {
     return [];
   }
 }
+
+/**
+ * A fake `npx` that records its argv in `log` and runs `npx -y @org/mcp-x …` from this clone's
+ * build instead of a registry (there is none in the tests).
+ */
+export function fakeNpx(dir: string, log: string): string {
+  const folder = join(dir, 'fake-npx');
+  mkdirSync(folder, { recursive: true });
+  const script = join(folder, 'npx');
+  writeFileSync(
+    script,
+    `#!/usr/bin/env node
+const { appendFileSync } = require('node:fs');
+const { spawnSync } = require('node:child_process');
+const args = process.argv.slice(2);
+appendFileSync(${JSON.stringify(log)}, JSON.stringify(args) + '\\n');
+const name = args[1].replace(/^@org\\//, '');
+const bin = ${JSON.stringify(join(cloneRoot, 'packages'))} + '/' + name + '/dist/bundle/bin.js';
+process.exit(spawnSync(process.execPath, [bin, ...args.slice(2)], { stdio: 'inherit' }).status ?? 1);
+`,
+  );
+  chmodSync(script, 0o755);
+  return folder;
+}
