@@ -391,6 +391,33 @@ describe('choices and refusals', () => {
     }
   });
 
+  it('asks again for a variable a failed --check blames, when interactive, and checks again', async () => {
+    const home = makeHome();
+    const answers = ['', '', '60', 'y'].join('\n'); // REDIS_URL, REDIS_PASSWORD, the lease again, confirm
+    const result = await runSetup(
+      [
+        '--interactive',
+        '--client',
+        'windsurf',
+        '--servers',
+        'goal-agent',
+        '--from',
+        'clone',
+        '--env',
+        'GOAL_AGENT_LEASE_SECONDS=soon',
+      ],
+      { home, input: `${answers}\n` },
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(
+      /FAIL {2}goal-agent: GOAL_AGENT_LEASE_SECONDS: [^\n]*\nok {4}goal-agent: --check passed/,
+    );
+    expect(result.stderr).toContain('goal-agent GOAL_AGENT_LEASE_SECONDS: Default claim lease');
+    expect(json(join(home, '.codeium/windsurf/mcp_config.json')).mcpServers).toEqual({
+      'goal-agent': { command: 'node', args: [goalBin], env: { GOAL_AGENT_LEASE_SECONDS: '60' } },
+    });
+  });
+
   it('asks for what is missing when interactive, without printing a secret typed in', async () => {
     const home = makeHome();
     const answers = ['', TOKEN, '', '', 'y'].join('\n'); // clone or npm, the token, REDIS_URL, REDIS_PASSWORD, confirm
