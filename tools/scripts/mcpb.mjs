@@ -13,7 +13,18 @@
 // variable of its config schema except the HTTP transport ones becomes a user_config entry (a
 // bundle runs over stdio in Claude Desktop), secrets `sensitive`, required ones `required`.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -46,7 +57,8 @@ function title(name) {
 }
 
 function userConfigEntry(doc) {
-  const type = typeof doc.default === 'boolean' ? 'boolean' : typeof doc.default === 'number' ? 'number' : 'string';
+  const type =
+    typeof doc.default === 'boolean' ? 'boolean' : typeof doc.default === 'number' ? 'number' : 'string';
   const entry = {
     type,
     title: title(doc.name),
@@ -64,8 +76,12 @@ export async function manifestFor(dir) {
   const { server } = await import(pathToFileURL(join(dir, 'dist/server.js')).href);
   const core = createRequire(join(dir, 'package.json')).resolve('@org/mcp-core');
   const { describeConfig } = await import(pathToFileURL(core).href);
-  const schemas = JSON.parse(readFileSync(join(dir, 'dist/bundle/tool-schemas.json'), 'utf8'));
-  const docs = describeConfig(server.configSchema).filter((doc) => !STDIO_ONLY(doc.name));
+  // The server's own settings first (its token, its URL), then the ones every server shares.
+  const all = describeConfig(server.configSchema).filter((doc) => !STDIO_ONLY(doc.name));
+  const docs = [
+    ...all.filter((d) => !d.name.startsWith('MCP_')),
+    ...all.filter((d) => d.name.startsWith('MCP_')),
+  ];
   const short = pkg.name.replace(/^@org\//, '');
   return {
     manifest_version: '0.3',
@@ -89,7 +105,7 @@ export async function manifestFor(dir) {
         env: Object.fromEntries(docs.map((doc) => [doc.name, `\${user_config.${doc.name}}`])),
       },
     },
-    tools: schemas.tools.map((tool) => ({ name: tool.name, description: tool.description })),
+    tools: server.tools.map((tool) => ({ name: tool.name, description: tool.description })),
     tools_generated: false,
     compatibility: { platforms: ['darwin', 'win32', 'linux'], runtimes: { node: '>=20' } },
     user_config: Object.fromEntries(docs.map((doc) => [doc.name, userConfigEntry(doc)])),
@@ -98,7 +114,8 @@ export async function manifestFor(dir) {
 
 function mcpb(args, options = {}) {
   const result = spawnSync(process.execPath, [MCPB_CLI, ...args], { encoding: 'utf8', ...options });
-  if (result.status !== 0) throw new Error(`mcpb ${args.join(' ')} failed (${result.status}):\n${result.stdout}${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(`mcpb ${args.join(' ')} failed (${result.status}):\n${result.stdout}${result.stderr}`);
   return result.stdout;
 }
 
@@ -106,7 +123,10 @@ function mcpb(args, options = {}) {
 export async function buildBundle(dir) {
   if (!existsSync(join(dir, ENTRY))) throw new Error(`no ${ENTRY} in ${dir}: run the bundle target first`);
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-  writeFileSync(join(dir, 'dist/bundle/THIRD_PARTY_NOTICES.md'), formatNotices(pkg, await withCwd(dir, () => bundledPackages('dist/bin.js'))));
+  writeFileSync(
+    join(dir, 'dist/bundle/THIRD_PARTY_NOTICES.md'),
+    formatNotices(pkg, await withCwd(dir, () => bundledPackages('dist/bin.js'))),
+  );
   const manifest = await manifestFor(dir);
   writeFileSync(join(dir, 'dist/bundle/manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   // The bundle's files as the npm package lays them out: package.json beside dist/ gives the
@@ -118,7 +138,10 @@ export async function buildBundle(dir) {
   cpSync(join(dir, 'dist/bundle'), join(stage, 'dist/bundle'), { recursive: true });
   for (const file of ['README.md', 'LICENSE']) copyFileSync(join(dir, file), join(stage, file));
   const { name, version, description, license, type } = pkg;
-  writeFileSync(join(stage, 'package.json'), `${JSON.stringify({ name, version, description, license, type }, null, 2)}\n`);
+  writeFileSync(
+    join(stage, 'package.json'),
+    `${JSON.stringify({ name, version, description, license, type }, null, 2)}\n`,
+  );
   writeFileSync(join(stage, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   const file = join(out, `${manifest.name}.mcpb`);
   mcpb(['pack', stage, file]);
@@ -140,14 +163,18 @@ async function withCwd(dir, fn) {
 export function serverDirs() {
   return readdirSync(join(root, 'packages'))
     .map((d) => join(root, 'packages', d))
-    .filter((d) => JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')).nx?.tags?.includes('type:server'));
+    .filter((d) =>
+      JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')).nx?.tags?.includes('type:server'),
+    );
 }
 
 /** Replaces ${__dirname} and ${user_config.KEY} as Claude Desktop does (an unknown key stays as it is). */
 export function substitute(value, dir, user) {
   return value
     .replaceAll('${__dirname}', dir)
-    .replace(/\$\{user_config\.([^}]+)\}/g, (whole, key) => (user[key] === undefined ? whole : String(user[key])));
+    .replace(/\$\{user_config\.([^}]+)\}/g, (whole, key) =>
+      user[key] === undefined ? whole : String(user[key]),
+    );
 }
 
 function largestFile(dir) {
@@ -163,7 +190,9 @@ function largestFile(dir) {
 
 /** Validates, unpacks and runs one server's bundle; returns what it measured. */
 export async function checkBundle(dir, work) {
-  const { spawnStdioServer } = await import(pathToFileURL(join(root, 'packages/mcp-core/dist/testing/index.js')).href);
+  const { spawnStdioServer } = await import(
+    pathToFileURL(join(root, 'packages/mcp-core/dist/testing/index.js')).href
+  );
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
   const file = join(dir, 'dist/mcpb', `${pkg.name.replace(/^@org\//, '')}.mcpb`);
   if (!existsSync(file)) throw new Error(`no ${file}: run the mcpb target first`);
@@ -195,14 +224,23 @@ export async function checkBundle(dir, work) {
     const unknown = tools.filter((t) => !known.has(t.name)).map((t) => t.name);
     if (tools.length === 0) throw new Error('tools/list is empty');
     if (unknown.length > 0) throw new Error(`tools/list has tools the manifest lacks: ${unknown.join(', ')}`);
-    if (info?.version !== manifest.version) throw new Error(`reports version ${info?.version}, manifest ${manifest.version}`);
+    if (info?.version !== manifest.version)
+      throw new Error(`reports version ${info?.version}, manifest ${manifest.version}`);
     const code = await server.close();
     if (code !== 0) throw new Error(`exited with ${code} when stdin closed\n${server.stderr()}`);
-    if (server.nonProtocolLines.length > 0) throw new Error(`wrote non-protocol lines: ${server.nonProtocolLines.join('\n')}`);
-    return { name: pkg.name, bytes: statSync(file).size, largest: largestFile(unpacked), tools: tools.length };
+    if (server.nonProtocolLines.length > 0)
+      throw new Error(`wrote non-protocol lines: ${server.nonProtocolLines.join('\n')}`);
+    return {
+      name: pkg.name,
+      bytes: statSync(file).size,
+      largest: largestFile(unpacked),
+      tools: tools.length,
+    };
   } catch (error) {
     server.child.kill('SIGKILL');
-    throw new Error(`${pkg.name}: ${error instanceof Error ? error.message : String(error)}\nstderr:\n${server.stderr()}`);
+    throw new Error(
+      `${pkg.name}: ${error instanceof Error ? error.message : String(error)}\nstderr:\n${server.stderr()}`,
+    );
   }
 }
 

