@@ -107,7 +107,10 @@ export async function manifestFor(dir) {
     },
     tools: server.tools.map((tool) => ({ name: tool.name, description: tool.description })),
     tools_generated: false,
-    compatibility: { platforms: ['darwin', 'win32', 'linux'], runtimes: { node: '>=20' } },
+    compatibility: {
+      platforms: ['darwin', 'win32', 'linux'],
+      runtimes: { node: pkg.engines?.node ?? '>=20' },
+    },
     user_config: Object.fromEntries(docs.map((doc) => [doc.name, userConfigEntry(doc)])),
   };
 }

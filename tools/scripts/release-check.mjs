@@ -96,10 +96,22 @@ function packageNames() {
     .map((pkg) => pkg.name);
 }
 
+// verdaccio now and then closes a kept-alive socket as it is reused ("other side closed").
+async function fetchRetrying(url) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(url);
+    } catch (error) {
+      if (attempt === 3) throw error;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
 async function published(registry, names) {
   const out = {};
   for (const name of names) {
-    const response = await fetch(`${registry.url}/${name.replace('/', '%2f')}`);
+    const response = await fetchRetrying(`${registry.url}/${name.replace('/', '%2f')}`);
     out[name] = response.ok ? await response.json() : { versions: {} };
   }
   return out;
@@ -271,7 +283,9 @@ try {
   log(`release 3 without changesets published nothing (${((Date.now() - t) / 1000).toFixed(1)} s)`);
   ok = true;
 } catch (error) {
-  log(`FAIL ${error instanceof Error ? error.message : String(error)}`);
+  log(
+    `FAIL ${error instanceof Error ? `${error.stack}${error.cause ? `\ncause: ${String(error.cause)}` : ''}` : String(error)}`,
+  );
 } finally {
   registry?.child.kill();
   rmSync(work, { recursive: true, force: true });

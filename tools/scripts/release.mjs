@@ -48,7 +48,7 @@ export function bundledLibraries(server, byName) {
 
 /** Writes a patch changeset for each server that bundles a library in the release plan. */
 export async function addBundleChangesets() {
-  const plan = await getReleasePlan.default(root);
+  const plan = await getReleasePlan(root);
   const releases = new Map(plan.releases.filter((r) => r.type !== 'none').map((r) => [r.name, r]));
   const packages = workspacePackages();
   const byName = new Map(packages.map(({ pkg }) => [pkg.name, pkg]));
