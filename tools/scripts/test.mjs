@@ -1,6 +1,7 @@
 // `npm test`: installs what is missing, runs lint, typecheck, every test, the build, the MCP
-// Bundle check, the packaging check and the release check, then checks that the run left nothing behind (no process it started still
-// runs, nothing it made under the temp folder remains) and prints the closing count.
+// Bundle check, the packaging check and the release check, then checks that the run left nothing
+// behind (no process it started still runs, nothing it made under the temp folder remains) and
+// prints the closing count.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
