@@ -76,7 +76,11 @@ function tarballProblems(pkg, tarball) {
       'package/dist/bundle/THIRD_PARTY_NOTICES.md',
       `package/${pkg.bin[Object.keys(pkg.bin)[0]].replace('./', '')}`,
     );
-  for (const file of need) if (!entries.has(file)) problems.push(`${pkg.name}: the tarball has no ${file}`);
+  for (const file of need) {
+    if (entries.has(file)) continue;
+    const hint = file.endsWith('NOTICES.md') ? ' (run `pnpm nx run-many -t mcpb` after the bundle)' : '';
+    problems.push(`${pkg.name}: the tarball has no ${file}${hint}`);
+  }
   if (isServer(pkg)) {
     const packed = JSON.parse(must('tar', ['xzOf', tarball, 'package/package.json']));
     const deps = Object.keys({
