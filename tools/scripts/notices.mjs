@@ -38,7 +38,15 @@ export async function bundledPackages(entry) {
       .filter((f) => LICENSE_FILE.test(f))
       .sort()
       .map((f) => readFileSync(join(dir, f), 'utf8').trim());
-    return { name: pkg.name, version: pkg.version, license: licenseOf(pkg), texts, url: homepageOf(pkg) };
+    const author = typeof pkg.author === 'string' ? pkg.author : pkg.author?.name;
+    return {
+      name: pkg.name,
+      version: pkg.version,
+      license: licenseOf(pkg),
+      texts,
+      url: homepageOf(pkg),
+      author,
+    };
   });
 }
 
@@ -69,8 +77,10 @@ export function formatNotices(pkg, bundled) {
   for (const p of sorted) {
     lines.push(`## ${p.name}@${p.version} (${p.license})`, '');
     if (p.url) lines.push(p.url, '');
-    if (p.texts.length === 0)
-      lines.push(`(The package ships no licence file; its package.json says ${p.license}.)`, '');
+    if (p.texts.length === 0) {
+      const by = p.author ? `, by ${p.author}` : '';
+      lines.push(`(The package ships no licence file; its package.json says ${p.license}${by}.)`, '');
+    }
     for (const text of p.texts) lines.push('```text', text, '```', '');
   }
   return lines.join('\n');
