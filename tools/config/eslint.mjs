@@ -6,25 +6,29 @@ import baseConfig from '../../eslint.config.mjs';
 const jsonParser = await import('jsonc-eslint-parser');
 
 /**
- * @param {{ ignoredFiles?: string[] }} [options] more files whose imports are not dependencies
+ * @param {{ ignoredFiles?: string[], bundled?: boolean }} [options] more files whose imports are not
+ *   dependencies; `bundled`: a server whose published bin bundles everything it imports, so it
+ *   declares them all as devDependencies (pack-check asserts it installs alone and runs)
  * @param {...object} extra the package's own config objects, after the shared ones
  */
-export function packageEslintConfig({ ignoredFiles = [] } = {}, ...extra) {
+export function packageEslintConfig({ ignoredFiles = [], bundled = false } = {}, ...extra) {
   return [
     ...baseConfig,
     {
       files: ['**/*.json'],
       rules: {
-        '@nx/dependency-checks': [
-          'error',
-          {
-            ignoredFiles: [
-              '{projectRoot}/eslint.config.{js,cjs,mjs,ts,cts,mts}',
-              '{projectRoot}/vitest.config.{js,ts,mjs,mts}',
-              ...ignoredFiles,
+        '@nx/dependency-checks': bundled
+          ? 'off'
+          : [
+              'error',
+              {
+                ignoredFiles: [
+                  '{projectRoot}/eslint.config.{js,cjs,mjs,ts,cts,mts}',
+                  '{projectRoot}/vitest.config.{js,ts,mjs,mts}',
+                  ...ignoredFiles,
+                ],
+              },
             ],
-          },
-        ],
       },
       languageOptions: { parser: jsonParser },
     },

@@ -47,6 +47,26 @@ describe('loadConfig', () => {
     expect(config.MCP_LOG_FILE).toBeUndefined();
   });
 
+  it('treats an unfilled MCP Bundle placeholder as unset, and a required one as missing', () => {
+    const config = loadConfig(Schema, {
+      API_URL: 'https://x.test',
+      API_TOKEN: 'abcdefghijkl',
+      RETRIES: '${user_config.RETRIES}',
+      MCP_LOG_FILE: ' ${user_config.MCP_LOG_FILE} ',
+      MCP_READ_ONLY: '${user_config.MCP_READ_ONLY}',
+    });
+    expect(config.RETRIES).toBe(3);
+    expect(config.MCP_LOG_FILE).toBeUndefined();
+    expect(config.MCP_READ_ONLY).toBe(false);
+    // Only the whole value is a placeholder; text around one is a real value.
+    expect(
+      loadConfig(Schema, { API_URL: 'https://x.test', API_TOKEN: 'x${user_config.T}yyyy' }).API_TOKEN,
+    ).toBe('x${user_config.T}yyyy');
+    expect(() =>
+      loadConfig(Schema, { API_URL: '${user_config.API_URL}', API_TOKEN: 'abcdefghijkl' }),
+    ).toThrow(/API_URL: is required/);
+  });
+
   it('reports every problem at once and never echoes a value', () => {
     let caught: unknown;
     try {

@@ -129,8 +129,15 @@ export const CoreConfigSchema = z.object({
 export type CoreConfig = z.infer<typeof CoreConfigSchema>;
 
 /**
- * Reads typed configuration from the environment. Empty values count as unset (Claude Desktop
- * configs often carry `""`). Throws one ConfigError listing every problem, never a value.
+ * What Claude Desktop passes for an MCP Bundle's optional `user_config` value left empty: the
+ * placeholder itself, e.g. `${user_config.GITHUB_API_URL}` (mcpb's loader keeps unknown variables).
+ */
+const UNFILLED_PLACEHOLDER = /^\$\{user_config\.[^}]*\}$/;
+
+/**
+ * Reads typed configuration from the environment. Empty values and unfilled MCP Bundle
+ * placeholders (`${user_config.NAME}`) count as unset (Claude Desktop configs often carry `""`).
+ * Throws one ConfigError listing every problem, never a value.
  */
 export function loadConfig<S extends EnvSchema>(
   schema: S,
@@ -139,7 +146,8 @@ export function loadConfig<S extends EnvSchema>(
   const input: Record<string, string> = {};
   for (const key of Object.keys(schema.shape)) {
     const value = env[key];
-    if (value !== undefined && value.trim() !== '') input[key] = value;
+    if (value === undefined || value.trim() === '' || UNFILLED_PLACEHOLDER.test(value.trim())) continue;
+    input[key] = value;
   }
   // Parsed once: compiling zod's fast path (jitless: false) would cost more start-up time than it saves.
   const result = schema.safeParse(input, { jitless: true });

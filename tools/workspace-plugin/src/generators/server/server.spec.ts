@@ -40,6 +40,7 @@ describe('server generator', () => {
       'tsconfig.spec.json',
       'vitest.config.mts',
       'eslint.config.mjs',
+      'LICENSE',
     ]) {
       expect(tree.exists(`packages/mcp-thing/${file}`), file).toBe(true);
     }
@@ -52,8 +53,12 @@ describe('server generator', () => {
       bin: { 'mcp-thing': './dist/bundle/bin.js' },
       engines: { node: '>=20' },
       nx: { tags: ['type:server'], targets: { test: { dependsOn: ['bundle', '^build'] } } },
-      dependencies: { '@org/mcp-core': 'workspace:^' },
+      devDependencies: { '@org/mcp-core': 'workspace:^' },
+      files: ['dist/bundle', 'README.md', 'LICENSE', 'CHANGELOG.md'],
+      repository: { directory: 'packages/mcp-thing' },
     });
+    expect(pkg.dependencies).toBeUndefined();
+    expect(pkg.nx.targets.mcpb.dependsOn).toEqual(['bundle']);
     expect(pkg.nx.targets.bundle.command).toBe('node ../../tools/scripts/bundle.mjs');
     expect(read('src/bin.ts')).toBe(
       "#!/usr/bin/env node\nimport { runServer } from '@org/mcp-core';\nimport { server } from './server.js';\n\nawait runServer(server);\n",
