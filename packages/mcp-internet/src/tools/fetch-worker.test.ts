@@ -43,7 +43,7 @@ beforeAll(async () => {
       return res.end(BOMB);
     }
     res.writeHead(404);
-    res.end();
+    return res.end();
   });
   await new Promise<void>((resolve) => pages.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(pages.address() as AddressInfo).port}`;
