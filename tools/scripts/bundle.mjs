@@ -8,11 +8,15 @@ import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-/** Bundles `entry` into `outdir` (emptied first) as the servers are bundled. */
-export async function bundle(entry, outdir) {
+/**
+ * Bundles `entry` into `outdir` (emptied first) as the servers are bundled. Further entries (e.g. a
+ * worker thread's file) land beside it under their own names and share its chunks.
+ */
+export async function bundle(entry, outdir, extraEntries = []) {
   rmSync(outdir, { recursive: true, force: true });
   await build({
-    entryPoints: [entry],
+    entryPoints: [entry, ...extraEntries],
+    entryNames: '[name]',
     outdir,
     bundle: true,
     splitting: true,
@@ -43,6 +47,7 @@ export async function writeToolSchemas(serverModule, outdir) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  await bundle('dist/bin.js', 'dist/bundle');
+  // Extra entries are the arguments: `node bundle.mjs dist/fetch/convert-worker.js`.
+  await bundle('dist/bin.js', 'dist/bundle', process.argv.slice(2));
   if (existsSync('dist/server.js')) await writeToolSchemas('dist/server.js', 'dist/bundle');
 }

@@ -20,7 +20,8 @@ export interface AllowList {
   ranges: readonly [ipaddr.IPv4 | ipaddr.IPv6, number][];
 }
 
-const HOST_NAME = /^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*$/;
+const HOST_NAME =
+  /^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*$/;
 
 /**
  * Parses INTERNET_FETCH_ALLOW_HOSTS entries: `intranet.corp`, `*.corp.example`, `10.1.2.3`,
@@ -36,7 +37,10 @@ export function parseAllowList(entries: readonly string[]): { allow: AllowList; 
     if (entry.includes('/')) {
       try {
         const [address, bits] = ipaddr.parseCIDR(entry);
-        ranges.push([unwrap(address), address.kind() === 'ipv6' && unwrap(address).kind() === 'ipv4' ? bits - 96 : bits]);
+        ranges.push([
+          unwrap(address),
+          address.kind() === 'ipv6' && unwrap(address).kind() === 'ipv4' ? bits - 96 : bits,
+        ]);
       } catch {
         problems.push(`"${raw}" is not a CIDR range such as 10.0.0.0/8 or fd00::/8`);
       }
@@ -92,7 +96,7 @@ export function hostAllowed(host: string, allow: AllowList): boolean {
 
 /**
  * The range an address is in when it may not be connected to, or undefined when it may: a
- * public unicast address (ipaddr.js range `unicast`, IPv4-mapped IPv6 judged as its IPv4), or
+ * public unicast address (ipaddr.js range `unicast`, IPv6 within 2000::/3, IPv4-mapped IPv6 judged as its IPv4), or
  * one inside an opted-in CIDR range. Anything unparseable is refused.
  */
 export function blockedRange(address: string, allow: AllowList): string | undefined {
@@ -107,8 +111,14 @@ export function blockedRange(address: string, allow: AllowList): string | undefi
     if (base.kind() === parsed.kind() && parsed.match(base, bits)) return undefined;
   }
   const range = parsed.range();
-  return range === 'unicast' ? undefined : range;
+  if (range !== 'unicast') return range;
+  // Public IPv6 unicast is 2000::/3 only; ipaddr.js calls everything it has no name for unicast,
+  // IPv4-compatible ::a.b.c.d (URLs write ::127.0.0.1 as ::7f00:1) and unassigned space included.
+  if (parsed.kind() === 'ipv6' && !parsed.match(GLOBAL_UNICAST_V6, 3)) return 'reserved';
+  return undefined;
 }
+
+const GLOBAL_UNICAST_V6 = ipaddr.IPv6.parse('2000::');
 
 /** Throws BlockedAddressError unless `address` may be connected to for `host`. */
 export function checkAddress(host: string, address: string, allow: AllowList): void {
@@ -127,7 +137,8 @@ export function checkedLookup(allow: AllowList, resolve: Resolver): LookupFuncti
     resolve(hostname).then(
       (addresses) => {
         try {
-          if (addresses.length === 0) throw Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' });
+          if (addresses.length === 0)
+            throw Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' });
           for (const a of addresses) checkAddress(hostname, a.address, allow);
           const family = typeof options === 'object' ? options.family : undefined;
           const wanted =

@@ -3,6 +3,7 @@
 import type { parseHTML as ParseHtml } from 'linkedom';
 import type TurndownService from 'turndown';
 import { decodeBody } from './charset.js';
+import { htmlToText } from './text-fallback.js';
 
 // linkedom's document (this package compiles without the DOM lib).
 type Dom = ReturnType<typeof ParseHtml>['document'];
@@ -28,7 +29,8 @@ export interface Converted {
 /** The content kinds handled. */
 export type BodyKind = 'html' | 'json' | 'text' | 'pdf' | 'other';
 
-const TEXT_TYPES = /^(text\/|application\/(xml|javascript|ecmascript|x-yaml|yaml|toml|x-sh|sql|csv|rss\+xml|atom\+xml)$|[a-z]+\/[a-z0-9.+-]*\+xml$)/;
+const TEXT_TYPES =
+  /^(text\/|application\/(xml|javascript|ecmascript|x-yaml|yaml|toml|x-sh|sql|csv|rss\+xml|atom\+xml)$|[a-z]+\/[a-z0-9.+-]*\+xml$)/;
 
 /** Pages with more elements than this skip Readability (its cost grows faster than the page). */
 export const READABILITY_MAX_ELEMENTS = 20_000;
@@ -51,7 +53,8 @@ export function bodyKind(contentType: string | null | undefined, head: Uint8Arra
   if (mime === '' || mime === 'application/octet-stream' || mime === 'binary/octet-stream') {
     const start = Buffer.from(head.subarray(0, 512)).toString('latin1');
     if (start.startsWith('%PDF-')) return 'pdf';
-    if (/^\s*(<!doctype html|<html|<head|<body)/i.test(start) || /<html[\s>]/i.test(start.slice(0, 100))) return 'html';
+    if (/^\s*(<!doctype html|<html|<head|<body)/i.test(start) || /<html[\s>]/i.test(start.slice(0, 100)))
+      return 'html';
     if (/^\s*[[{]/.test(start)) return 'json';
     // eslint-disable-next-line no-control-regex -- binary bytes are what this looks for
     if (mime === '' && !/[\x00-\x08\x0e-\x1a]/.test(start)) return 'text';
@@ -86,13 +89,20 @@ function closestTable(node: TableNode): TableNode | undefined {
 /** Turndown with GFM tables and strikethrough, fenced code keeping its language, no scripts. */
 async function markdownOf(element: DomElement): Promise<string> {
   if (!turndown) {
-    const [Turndown, gfm] = await Promise.all([import('turndown').then(defaultExport), import('turndown-plugin-gfm')]);
+    const [Turndown, gfm] = await Promise.all([
+      import('turndown').then(defaultExport),
+      import('turndown-plugin-gfm'),
+    ]);
     const service = new Turndown({ headingStyle: 'atx', codeBlockStyle: 'fenced', bulletListMarker: '-' });
     // GFM's own table rule reads table.rows, which linkedom lacks: tables get the rules below.
     service.use([named(gfm, 'strikethrough'), named(gfm, 'taskListItems')]);
     service.addRule('tableCell', {
       filter: ['th', 'td'],
-      replacement: (content) => ` ${content.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|').trim()} |`,
+      replacement: (content) =>
+        ` ${content
+          .replace(/\s*\n\s*/g, ' ')
+          .replace(/\|/g, '\\|')
+          .trim()} |`,
     });
     service.addRule('tableRow', {
       filter: 'tr',
@@ -104,14 +114,23 @@ async function markdownOf(element: DomElement): Promise<string> {
         return `\n|${content}${first ? `\n|${' --- |'.repeat(Math.max(cells, 1))}` : ''}`;
       },
     });
-    service.addRule('tableSection', { filter: ['thead', 'tbody', 'tfoot'], replacement: (content) => content });
+    service.addRule('tableSection', {
+      filter: ['thead', 'tbody', 'tfoot'],
+      replacement: (content) => content,
+    });
     service.addRule('table', { filter: 'table', replacement: (content) => `\n\n${content.trim()}\n\n` });
     service.remove(['script', 'style', 'noscript', 'template', 'iframe', 'svg', 'form', 'button', 'canvas']);
     service.addRule('fencedWithLanguage', {
       filter: (node) => node.nodeName === 'PRE' && node.firstChild?.nodeName === 'CODE',
       replacement: (_content, node) => {
-        const code = node.firstChild as unknown as { getAttribute(n: string): string | null; textContent: string | null };
-        const language = code.getAttribute('data-language') ?? /language-(\S+)/.exec(code.getAttribute('class') ?? '')?.[1] ?? '';
+        const code = node.firstChild as unknown as {
+          getAttribute(n: string): string | null;
+          textContent: string | null;
+        };
+        const language =
+          code.getAttribute('data-language') ??
+          /language-(\S+)/.exec(code.getAttribute('class') ?? '')?.[1] ??
+          '';
         return `\n\n\`\`\`${language}\n${(code.textContent ?? '').replace(/\n$/, '')}\n\`\`\`\n\n`;
       },
     });
@@ -204,7 +223,10 @@ export async function convertHtml(html: string, pageUrl: string): Promise<Omit<C
     // Readability changes the DOM it reads: it gets a copy, the fallback keeps the page as it was.
     const copy = document.cloneNode(true) as unknown as Dom;
     // The serializer hands back the element itself, so Turndown needs no second parse.
-    article = new Readability<DomElement>(copy as never, { charThreshold: 200, serializer: (node) => node as never }).parse();
+    article = new Readability<DomElement>(copy as never, {
+      charThreshold: 200,
+      serializer: (node) => node as never,
+    }).parse();
   } else {
     warning = `The page is large (${elements} elements): converted whole, without picking out the main content.`;
   }
@@ -212,7 +234,10 @@ export async function convertHtml(html: string, pageUrl: string): Promise<Omit<C
   if (article?.content && (article.textContent ?? '').trim().length >= 50) {
     content = await markdownOf(article.content);
   } else {
-    for (const element of document.querySelectorAll('script,style,noscript,template,nav,footer,aside,header,svg,iframe,form')) element.remove();
+    for (const element of document.querySelectorAll(
+      'script,style,noscript,template,nav,footer,aside,header,svg,iframe,form',
+    ))
+      element.remove();
     content = await markdownOf((document.body ?? document.documentElement) as DomElement);
   }
   const result: Omit<Converted, 'encoding'> = { format: 'markdown', content };
@@ -235,7 +260,11 @@ export async function convertHtml(html: string, pageUrl: string): Promise<Omit<C
 /** PDF → text with unpdf (PDF.js), pages joined; the document's title when it has one. */
 export async function convertPdf(bytes: Uint8Array): Promise<Omit<Converted, 'encoding'>> {
   const unpdf = await import('unpdf');
-  const [getDocumentProxy, extractText, getMeta] = [named(unpdf, 'getDocumentProxy'), named(unpdf, 'extractText'), named(unpdf, 'getMeta')];
+  const [getDocumentProxy, extractText, getMeta] = [
+    named(unpdf, 'getDocumentProxy'),
+    named(unpdf, 'extractText'),
+    named(unpdf, 'getMeta'),
+  ];
   // PDF.js takes ownership of the buffer it is given: hand it a copy.
   const pdf = await getDocumentProxy(new Uint8Array(bytes));
   try {
@@ -274,14 +303,36 @@ export async function convertBody(
   }
   const { text, encoding } = decodeBody(bytes, contentType, kind === 'html');
   if (kind === 'html') {
-    return raw ? { format: 'html', content: text, encoding } : { ...(await convertHtml(text, pageUrl)), encoding };
+    return raw
+      ? { format: 'html', content: text, encoding }
+      : { ...(await convertHtml(text, pageUrl)), encoding };
   }
   if (kind === 'json' && !raw) {
     try {
       return { format: 'json', content: JSON.stringify(JSON.parse(text), null, 2), encoding };
     } catch {
-      return { format: 'text', content: text, encoding, warning: 'The body is not valid JSON; shown as text.' };
+      return {
+        format: 'text',
+        content: text,
+        encoding,
+        warning: 'The body is not valid JSON; shown as text.',
+      };
     }
   }
   return { format: 'text', content: text, encoding };
+}
+
+/**
+ * The text path (see text-fallback.ts): HTML stripped to text in one linear pass, other text
+ * kinds decoded as they are. For pages too large or too slow for convertBody; `warning` says why.
+ */
+export function convertBodyAsText(
+  kind: BodyKind,
+  bytes: Uint8Array,
+  contentType: string | null,
+  warning: string,
+): Converted {
+  const { text, encoding } = decodeBody(bytes, contentType, kind === 'html');
+  if (kind !== 'html') return { format: 'text', content: text, encoding, warning };
+  return { format: 'text', ...htmlToText(text), encoding, warning };
 }

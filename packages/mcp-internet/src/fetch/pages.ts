@@ -1,6 +1,7 @@
 import { ToolError } from '@org/mcp-core';
 import type { AllowList, Resolver } from './address-guard.js';
-import { bodyKind, convertBody, mimeType, type Converted } from './convert.js';
+import { bodyKind, mimeType, type Converted } from './convert.js';
+import { createConverter, type Converter, type ConverterOptions } from './convert-pool.js';
 import { createRobotsCheck, type RobotsCheck } from './robots.js';
 import { createSafeFetcher, parseTarget, type SafeFetcher } from './safe-fetch.js';
 
@@ -29,6 +30,8 @@ export interface PageFetcherOptions {
   cacheTtlMs: number;
   /** @default 64 MiB of text (counted as 2 bytes a character) */
   cacheMaxBytes?: number;
+  /** Bounds of the conversion workers (see createConverter). */
+  convert?: ConverterOptions;
 }
 
 /** One page request. */
@@ -53,7 +56,12 @@ export function createPageFetcher(options: PageFetcherOptions) {
   });
   const robots: RobotsCheck | undefined = options.ignoreRobots
     ? undefined
-    : createRobotsCheck({ fetcher, userAgent: options.userAgent, ttlMs: Math.max(options.cacheTtlMs, 60_000) });
+    : createRobotsCheck({
+        fetcher,
+        userAgent: options.userAgent,
+        ttlMs: Math.max(options.cacheTtlMs, 60_000),
+      });
+  const converter: Converter = createConverter(options.convert);
   const maxCache = options.cacheMaxBytes ?? 64 * 1024 * 1024;
   const cache = new Map<string, { page: FetchedPage; expires: number; size: number }>();
   let cached = 0;
@@ -110,11 +118,22 @@ export function createPageFetcher(options: PageFetcherOptions) {
     } else {
       await response.discard();
     }
-    const converted = await convertBody(kind, bytes, contentType, response.finalUrl.href, request.raw ?? false).catch(
-      (error: unknown) => {
-        throw new ToolError('validation', `Could not read ${response.finalUrl.href} as ${kind}: ${error instanceof Error ? error.message : String(error)}`);
-      },
-    );
+    const converted = await converter
+      .convert({
+        kind,
+        bytes,
+        contentType,
+        pageUrl: response.finalUrl.href,
+        raw: request.raw ?? false,
+        ...(request.signal ? { signal: request.signal } : {}),
+      })
+      .catch((error: unknown) => {
+        if (error instanceof ToolError || request.signal?.aborted) throw error;
+        throw new ToolError(
+          'validation',
+          `Could not read ${response.finalUrl.href} as ${kind}: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      });
     const page: FetchedPage = {
       url: request.url,
       final_url: response.finalUrl.href,
@@ -133,7 +152,11 @@ export function createPageFetcher(options: PageFetcherOptions) {
     fetchPage,
     /** Pages in the cache now (for tests and --check). */
     cachedPages: () => cache.size,
-    close: () => fetcher.close(),
+    /** The conversion workers now (for tests). */
+    converterStats: () => converter.stats(),
+    close: async () => {
+      await Promise.all([fetcher.close(), converter.close()]);
+    },
   };
 }
 

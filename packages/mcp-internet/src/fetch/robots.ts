@@ -29,6 +29,9 @@ export interface RobotsOptions {
  * the same guarded fetcher (so it cannot be used to reach private addresses either).
  */
 export function createRobotsCheck(options: RobotsOptions) {
+  // Groups are matched by the product token, the User-Agent's first word ("MyBot/2.0 (+url)" and
+  // "MyBot (+url)" are both "MyBot"); robots-parser itself only cuts at the first "/".
+  const token = agentToken(options.userAgent);
   const cache = new Map<string, { rules: Promise<Rules>; expires: number }>();
 
   async function load(origin: string, signal: AbortSignal | undefined): Promise<Rules> {
@@ -51,13 +54,17 @@ export function createRobotsCheck(options: RobotsOptions) {
         await response.discard();
         return { kind: 'deny', why: `its robots.txt could not be read (status ${response.status})` };
       }
-      const body = Buffer.from(await response.read(MAX_ROBOTS_BYTES)).toString('utf8');
+      // RFC 9309 §2.5: a parsing limit of at least 500 KiB; what lies past it is ignored.
+      const body = Buffer.from(await response.read(MAX_ROBOTS_BYTES, { truncate: true })).toString('utf8');
       return { kind: 'parsed', robots: robotsParser(robotsUrl, body) };
     } catch (error) {
       if (signal?.aborted) throw error;
       // A refused address is the page's own problem, reported when the page itself is fetched.
       if (error instanceof ToolError && error.type === 'forbidden') throw error;
-      return { kind: 'deny', why: `its robots.txt could not be read (${error instanceof Error ? error.message : 'error'})` };
+      return {
+        kind: 'deny',
+        why: `its robots.txt could not be read (${error instanceof Error ? error.message : 'error'})`,
+      };
     }
   }
 
@@ -77,14 +84,22 @@ export function createRobotsCheck(options: RobotsOptions) {
       const hint =
         'Tell the user the site does not allow automated fetching of this page; they can open it themselves. The operator can set INTERNET_IGNORE_ROBOTS=true.';
       if (rules.kind === 'deny') {
-        throw new ToolError('forbidden', `Not fetched: ${url.origin} disallows automated access (${rules.why})`, {
-          hint,
-        });
+        throw new ToolError(
+          'forbidden',
+          `Not fetched: ${url.origin} disallows automated access (${rules.why})`,
+          {
+            hint,
+          },
+        );
       }
-      if (rules.kind === 'parsed' && rules.robots.isAllowed(url.href, options.userAgent) === false) {
-        throw new ToolError('forbidden', `Not fetched: ${url.origin}/robots.txt disallows ${url.pathname} for this user agent`, {
-          hint,
-        });
+      if (rules.kind === 'parsed' && rules.robots.isAllowed(url.href, token) === false) {
+        throw new ToolError(
+          'forbidden',
+          `Not fetched: ${url.origin}/robots.txt disallows ${url.pathname} for this user agent`,
+          {
+            hint,
+          },
+        );
       }
     },
   };
@@ -92,3 +107,8 @@ export function createRobotsCheck(options: RobotsOptions) {
 
 /** The robots.txt check (see createRobotsCheck). */
 export type RobotsCheck = ReturnType<typeof createRobotsCheck>;
+
+/** The product token of a User-Agent: its first word, without a version. */
+export function agentToken(userAgent: string): string {
+  return userAgent.trim().split(/[\s/]/, 1)[0] || '*';
+}

@@ -40,10 +40,12 @@ async function listen(
   };
 }
 
-const ok = (body = 'secret internal data') => (_: string, res: import('node:http').ServerResponse) => {
-  res.writeHead(200, { 'content-type': 'text/plain', connection: 'close' });
-  res.end(body);
-};
+const ok =
+  (body = 'secret internal data') =>
+  (_: string, res: import('node:http').ServerResponse) => {
+    res.writeHead(200, { 'content-type': 'text/plain', connection: 'close' });
+    res.end(body);
+  };
 
 async function refusal(fetcher: SafeFetcher, url: string): Promise<ToolError> {
   const error = await fetcher.fetch(url, { timeoutMs: 5000 }).then(
@@ -113,7 +115,8 @@ describe('refused by default', () => {
 
   it('a redirect from an allowed host to loopback, by name or by literal, is refused at that hop', async () => {
     const outside = await listen('127.0.0.3', (path, res) => {
-      const target = path === '/to-literal' ? `http://127.0.0.1:${internal.port}/` : `http://localhost:${internal.port}/x`;
+      const target =
+        path === '/to-literal' ? `http://127.0.0.1:${internal.port}/` : `http://localhost:${internal.port}/x`;
       res.writeHead(302, { location: path === '/to-v6' ? `http://[::1]:${internal6.port}/` : target });
       res.end();
     });
@@ -165,7 +168,10 @@ describe('refused by default', () => {
       { address: '93.184.215.14', family: 4 },
       { address: '10.0.0.7', family: 4 },
     ];
-    const error = await refusal(make({ allow: NO_ALLOW_LIST, userAgent: 'test', resolve }), 'http://mixed.example/');
+    const error = await refusal(
+      make({ allow: NO_ALLOW_LIST, userAgent: 'test', resolve }),
+      'http://mixed.example/',
+    );
     expect(error.message).toMatch(/10\.0\.0\.7 \(private/);
   });
 });
@@ -185,7 +191,13 @@ describe('opted-in hosts', () => {
   });
 
   it('*.suffix entries match sub-domains only', () => {
-    const { allow, problems } = parseAllowList(['*.corp.example', 'wiki.internal', '10.0.0.0/8', 'bad host', '10.0.0.0/99']);
+    const { allow, problems } = parseAllowList([
+      '*.corp.example',
+      'wiki.internal',
+      '10.0.0.0/8',
+      'bad host',
+      '10.0.0.0/99',
+    ]);
     expect(problems).toHaveLength(2);
     expect(allow.suffixes).toEqual(['.corp.example']);
     expect(allow.hosts.has('wiki.internal')).toBe(true);
@@ -246,7 +258,9 @@ describe('bounds', () => {
   it('a body larger than the cap, declared or streamed without end, is a clear error', async () => {
     const f = fetcher();
     const declared = await f.fetch(`${pages.url}/big-declared`, { timeoutMs: 5000 });
-    await expect(declared.read(1000)).rejects.toThrow(/larger than the 1000-byte limit: it declares 5000 bytes/);
+    await expect(declared.read(1000)).rejects.toThrow(
+      /larger than the 1000-byte limit: it declares 5000 bytes/,
+    );
     const endless = await f.fetch(`${pages.url}/endless`, { timeoutMs: 10000 });
     await expect(endless.read(1_000_000)).rejects.toThrow(/larger than the 1000000-byte limit/);
   });
@@ -258,7 +272,12 @@ describe('bounds', () => {
   });
 
   it('bad URLs are validation errors', async () => {
-    for (const url of ['not a url', 'ftp://example.com/', 'file:///etc/passwd', 'http://user:pw@example.com/']) {
+    for (const url of [
+      'not a url',
+      'ftp://example.com/',
+      'file:///etc/passwd',
+      'http://user:pw@example.com/',
+    ]) {
       expect(await refusal(fetcher(), url)).toMatchObject({ type: 'validation' });
     }
   });

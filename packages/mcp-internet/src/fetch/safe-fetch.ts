@@ -43,8 +43,11 @@ export interface SafeResponse {
   headers: Headers;
   /** Every URL redirected to, in order. */
   redirects: string[];
-  /** Reads the body, at most maxBytes after decompression; past that a clear error. */
-  read(maxBytes: number): Promise<Uint8Array>;
+  /**
+   * Reads the body, at most maxBytes after decompression; past that a clear error, or with
+   * `truncate` the first maxBytes (the rest is not read).
+   */
+  read(maxBytes: number, options?: { truncate?: boolean }): Promise<Uint8Array>;
   /** Drops the body unread. */
   discard(): Promise<void>;
 }
@@ -125,10 +128,14 @@ export function createSafeFetcher(options: SafeFetchOptions): SafeFetcher {
       }
       await response.body?.cancel().catch(() => undefined);
       if (hop >= maxRedirects) {
-        throw new ToolError('http_error', `Too many redirects (more than ${maxRedirects}) from ${String(input)}`, {
-          statusCode: response.status,
-          retryable: false,
-        });
+        throw new ToolError(
+          'http_error',
+          `Too many redirects (more than ${maxRedirects}) from ${String(input)}`,
+          {
+            statusCode: response.status,
+            retryable: false,
+          },
+        );
       }
       let next: URL;
       try {
@@ -137,7 +144,10 @@ export function createSafeFetcher(options: SafeFetchOptions): SafeFetcher {
         throw new ToolError('http_error', `${url.href} redirected to an invalid URL`, { retryable: false });
       }
       if (next.protocol !== 'http:' && next.protocol !== 'https:') {
-        throw new ToolError('forbidden', `${url.href} redirected to ${next.protocol} URL; only http and https are fetched`);
+        throw new ToolError(
+          'forbidden',
+          `${url.href} redirected to ${next.protocol} URL; only http and https are fetched`,
+        );
       }
       next.username = '';
       next.password = '';
@@ -155,7 +165,10 @@ export function parseTarget(input: string): URL {
   try {
     url = new URL(input);
   } catch {
-    throw ToolError.validation(`Not a valid URL: ${JSON.stringify(input.slice(0, 200))}`, 'Give an absolute http or https URL.');
+    throw ToolError.validation(
+      `Not a valid URL: ${JSON.stringify(input.slice(0, 200))}`,
+      'Give an absolute http or https URL.',
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw ToolError.validation(`Only http and https URLs are fetched, not ${url.protocol}`);
@@ -182,9 +195,9 @@ function answer(
     async discard() {
       await response.body?.cancel().catch(() => undefined);
     },
-    async read(maxBytes) {
+    async read(maxBytes, { truncate = false } = {}) {
       const declared = Number(response.headers.get('content-length') ?? NaN);
-      if (declared > maxBytes) {
+      if (declared > maxBytes && !truncate) {
         await response.body?.cancel().catch(() => undefined);
         throw tooLarge(url, maxBytes, `it declares ${declared} bytes`);
       }
@@ -200,7 +213,10 @@ function answer(
           size += value.byteLength;
           if (size > maxBytes) {
             await reader.cancel().catch(() => undefined);
-            throw tooLarge(url, maxBytes, 'its body is longer');
+            if (!truncate) throw tooLarge(url, maxBytes, 'its body is longer');
+            chunks.push(value.subarray(0, value.byteLength - (size - maxBytes)));
+            size = maxBytes;
+            break;
           }
           chunks.push(value);
         }
@@ -221,7 +237,11 @@ function tooLarge(url: URL, maxBytes: number, why: string): ToolError {
 
 function causes(error: unknown): unknown[] {
   const chain: unknown[] = [];
-  for (let e = error; e !== undefined && e !== null && chain.length < 8; e = (e as { cause?: unknown }).cause) {
+  for (
+    let e = error;
+    e !== undefined && e !== null && chain.length < 8;
+    e = (e as { cause?: unknown }).cause
+  ) {
     chain.push(e);
   }
   return chain;
@@ -251,7 +271,9 @@ function fetchError(
     .map((e) => (e as { code?: unknown }).code)
     .find((c): c is string => typeof c === 'string');
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-    return new ToolError('connection', `Could not resolve ${url.hostname}`, { retryable: code === 'EAI_AGAIN' });
+    return new ToolError('connection', `Could not resolve ${url.hostname}`, {
+      retryable: code === 'EAI_AGAIN',
+    });
   }
   const detail = code ?? (chain.at(-1) instanceof Error ? (chain.at(-1) as Error).message : 'unknown error');
   return new ToolError('connection', `Could not fetch ${url.href}: ${detail}`);
