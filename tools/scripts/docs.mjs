@@ -1,5 +1,6 @@
 // Regenerates each server README's env-var and tool tables from its definition (the built
-// dist/server.js), between the markers mcp-core's syncReadme looks for. Run after a build:
+// dist/server.js), between the markers mcp-core's syncReadme looks for, and mcp-setup's catalog of
+// servers (packages/mcp-setup/src/catalog.ts) from the same definitions. Run after a build:
 //   node tools/scripts/docs.mjs          rewrite the READMEs
 //   node tools/scripts/docs.mjs --check  exit 1 naming every README that is out of date
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,6 +23,18 @@ for (const dir of readdirSync(root)) {
   if (next === readme) continue;
   stale.push(`packages/${dir}/README.md`);
   if (!check) writeFileSync(join(pkg, 'README.md'), next);
+}
+// The setup command's catalog is generated from the same definitions.
+const { buildCatalog, catalogSource } = await import('../../packages/mcp-setup/scripts/catalog.mjs');
+const catalogFile = join(root, 'mcp-setup/src/catalog.ts');
+const prettier = await import('prettier');
+const catalogText = await prettier.format(catalogSource(await buildCatalog()), {
+  ...(await prettier.resolveConfig(catalogFile)),
+  filepath: catalogFile,
+});
+if (readFileSync(catalogFile, 'utf8') !== catalogText) {
+  stale.push('packages/mcp-setup/src/catalog.ts');
+  if (!check) writeFileSync(catalogFile, catalogText);
 }
 if (check && stale.length > 0) {
   console.error(`Out of date (run node tools/scripts/docs.mjs): ${stale.join(', ')}`);

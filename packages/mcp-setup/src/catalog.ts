@@ -157,7 +157,7 @@ export const catalog: Catalog = {
       bin: 'mcp-frappe',
       binPath: 'dist/bundle/bin.js',
       description:
-        'Frappe / ERPNext for Claude: documents, permission-checked lists, counts, DocType meta, link search, submit and cancel, query reports and allow-listed methods, with a DocType guard and read-only mode.',
+        'Frappe / ERPNext for Claude: documents, permission-checked lists, counts, DocType meta, link search, submit and cancel, workflow actions, query reports and allow-listed methods, with a DocType guard and read-only mode.',
       env: [
         {
           name: 'FRAPPE_URL',
@@ -224,7 +224,7 @@ export const catalog: Catalog = {
         {
           name: 'FRAPPE_METHODS_ALLOW',
           description:
-            'Comma-separated whitelisted methods (dotted paths; a trailing .* allows a module) frappe_call_method may call (default: none, since a method can do anything)',
+            'Comma-separated whitelisted methods frappe_call_method may call: dotted paths, * a glob (myapp.api.* allows a module, erpnext.*.get_* a family) (default: none, since a method can do anything)',
           required: false,
           secret: false,
         },
