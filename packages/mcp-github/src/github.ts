@@ -108,7 +108,9 @@ export function createGitHubClient(
     userAgent: 'org-mcp-github',
     throttle: {
       // With shared pacers the plugin's own pauses are off (they would add a second wait).
-      ...(shared ? { write: unpaced('write'), notifications: unpaced('notify'), search: unpaced('search') } : {}),
+      ...(shared
+        ? { write: unpaced('write'), notifications: unpaced('notify'), search: unpaced('search') }
+        : {}),
       ...(shared || options.writeIntervalMs === undefined
         ? {}
         : {
