@@ -135,7 +135,7 @@ export function createGitHubClient(
     const method = String(requestOptions.method).toUpperCase();
     const caller = requestOptions.request?.signal as AbortSignal | undefined;
     const pace = shared?.(method, String(requestOptions.url));
-    let timeout = AbortSignal.timeout(timeoutMs);
+    let timeout: AbortSignal | undefined; // the current attempt's
     return withRetry(
       async () => {
         if (pace) for (const p of pace) await p(caller);
@@ -150,7 +150,7 @@ export function createGitHubClient(
         return request(requestOptions);
       },
       (error) => {
-        const timedOut = timeout.aborted;
+        const timedOut = timeout?.aborted === true;
         const response = timedOut ? undefined : httpResponse(error);
         const headers = response?.headers ?? {};
         const status = response?.status;
@@ -170,13 +170,13 @@ export function createGitHubClient(
               method,
               url: requestOptions.url,
               status: httpResponse(error)?.status,
-              timedOut: timeout.aborted,
+              timedOut: timeout?.aborted === true,
               waitMs,
             },
             'GitHub request retried',
           ),
         giveUp: (error) =>
-          timeout.aborted
+          timeout?.aborted === true
             ? new ToolError('timeout', `GitHub did not answer within ${config.GITHUB_TIMEOUT_SECONDS} s`, {
                 hint: 'Retry, or raise GITHUB_TIMEOUT_SECONDS.',
               })
