@@ -16,6 +16,7 @@ describe('public API', () => {
         "buildServer",
         "createHttpClient",
         "createLogger",
+        "createPacer",
         "decodeCursor",
         "defineServer",
         "defineTool",
@@ -31,6 +32,7 @@ describe('public API', () => {
         "isRetryableStatus",
         "jsonish",
         "loadConfig",
+        "pacingKey",
         "pageFields",
         "pageInfoShape",
         "paginate",
@@ -45,8 +47,10 @@ describe('public API', () => {
         "runServer",
         "secret",
         "serverWaitMs",
+        "sleep",
         "syncReadme",
         "toolSchemas",
+        "withRetry",
         "z",
       ]
     `);

@@ -33,8 +33,12 @@ export {
   isIdempotentMethod,
   isRetryableStatus,
   DEFAULT_RETRY_POLICY,
+  withRetry,
 } from './http/retry.js';
-export type { RetryPolicy } from './http/retry.js';
+export type { RetryPolicy, RetryFailure, RetryHooks } from './http/retry.js';
+export { sleep } from './http/sleep.js';
+export { createPacer, pacingKey } from './http/pacer.js';
+export type { Pacer, PacerOptions, PacerRedis, SharedPacing } from './http/pacer.js';
 
 // Errors.
 export { ToolError, ConfigError } from './errors.js';

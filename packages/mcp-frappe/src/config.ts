@@ -1,4 +1,4 @@
-import { CoreConfigSchema, envList, secret, z } from '@org/mcp-core';
+import { CoreConfigSchema, envList, redisEnvShape, secret, z } from '@org/mcp-core';
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
@@ -52,6 +52,16 @@ export const ConfigSchema = CoreConfigSchema.extend({
     .describe(
       'Seconds frappe_run_report waits for a prepared (background) report before answering with its id',
     ),
+  FRAPPE_RATE_LIMIT_DELAY: z.coerce
+    .number()
+    .min(0)
+    .max(60)
+    .default(0)
+    .describe(
+      "Minimum seconds between the starts of two requests (0: no pause), e.g. to stay under a site's rate_limit; shared by every instance using the same key when Redis is configured",
+    ),
+  // Optional: with a Redis, every instance using the same API key keeps FRAPPE_RATE_LIMIT_DELAY together.
+  ...redisEnvShape,
 }).refine((config) => !!(config.FRAPPE_URL || config.FRAPPE_SITE_URL), {
   path: ['FRAPPE_URL'],
   message: 'required (or FRAPPE_SITE_URL)',

@@ -1,4 +1,12 @@
-import type { CheckResult, Logger, ServerDeps } from '@org/mcp-core';
+import {
+  createPacer,
+  pacingKey,
+  redisSettings,
+  type CheckResult,
+  type Logger,
+  type ServerDeps,
+} from '@org/mcp-core';
+import { connectRedis } from '@org/redis-connection';
 import { plainHttpWarning, type Config } from './config.js';
 import { FrappeClient, type ClientOptions } from './frappe/client.js';
 import { MethodGuard } from './frappe/guard.js';
@@ -15,7 +23,26 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
 
 /** Creates the Frappe client. No request is made until a tool runs (or `--check`). */
 export function createDeps(config: Config, logger: Logger, options: ClientOptions = {}): Deps {
-  const frappe = new FrappeClient(config, logger, options);
+  // With REDIS_URL or REDIS_HOST and a FRAPPE_RATE_LIMIT_DELAY, the pause is kept per API key
+  // across every instance; without, per process, and Redis is never touched.
+  const settings = config.FRAPPE_RATE_LIMIT_DELAY > 0 ? redisSettings(config) : undefined;
+  const redis = settings ? connectRedis(settings, logger) : undefined;
+  const client = redis?.then((c) => c.client);
+  client?.catch(() => undefined); // the pacer reports a failed connection when it first needs it
+  const pacer = client
+    ? createPacer(config.FRAPPE_RATE_LIMIT_DELAY * 1000, {
+        shared: {
+          redis: client,
+          key: pacingKey('frappe', `${config.FRAPPE_API_KEY}:${config.FRAPPE_API_SECRET}`),
+          onUnavailable: (error) =>
+            logger.warn(
+              { error: (error as Error).message },
+              'rate limit: Redis does not answer, this instance paces its requests alone',
+            ),
+        },
+      })
+    : undefined;
+  const frappe = new FrappeClient(config, logger, pacer ? { pacer, ...options } : options);
   const warning = plainHttpWarning(config);
   if (warning) logger.warn({ site: frappe.site }, warning);
   return {
@@ -23,8 +50,22 @@ export function createDeps(config: Config, logger: Logger, options: ClientOption
     logger,
     frappe,
     methods: new MethodGuard(config.FRAPPE_METHODS_ALLOW),
+    async dispose() {
+      if (redis) await (await redis).close();
+    },
     async check(): Promise<CheckResult[]> {
       const results: CheckResult[] = [];
+      if (redis) {
+        const connection = await redis;
+        const health = await connection.health();
+        results.push({
+          name: 'rate limit',
+          ok: health.ok,
+          detail: health.ok
+            ? `FRAPPE_RATE_LIMIT_DELAY shared through redis at ${connection.location}`
+            : `${health.detail}: each instance paces alone until it answers`,
+        });
+      }
       if (warning) results.push({ name: 'transport', ok: true, detail: `warning: ${warning}` });
       try {
         const user = await frappe.whoAmI();

@@ -1,4 +1,4 @@
-import { CoreConfigSchema, secret, z } from '@org/mcp-core';
+import { CoreConfigSchema, redisEnvShape, secret, z } from '@org/mcp-core';
 
 const REPO_GLOB = /^[A-Za-z0-9_.*-]+\/[A-Za-z0-9_.*-]+$/;
 
@@ -22,7 +22,7 @@ function repoGlobs() {
     .optional();
 }
 
-/** Every environment variable the server reads (the shared MCP_* ones included). */
+/** Every environment variable the server reads (the shared MCP_* and REDIS_* ones included). */
 export const ConfigSchema = CoreConfigSchema.extend({
   GITHUB_PERSONAL_ACCESS_TOKEN: secret(
     z
@@ -53,6 +53,8 @@ export const ConfigSchema = CoreConfigSchema.extend({
     .max(300)
     .default(30)
     .describe('Timeout of one API request'),
+  // Optional: with a Redis, every instance using the same token keeps GitHub's write and search pauses together.
+  ...redisEnvShape,
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -4,10 +4,14 @@ import Bottleneck from 'bottleneck';
 import {
   DEFAULT_RETRY_POLICY,
   ToolError,
+  createPacer,
   isNetworkError,
-  retryDecision,
+  pacingKey,
   serverWaitMs,
+  withRetry,
   type Logger,
+  type Pacer,
+  type PacerRedis,
   type RetryPolicy,
 } from '@org/mcp-core';
 import type { Config } from './config.js';
@@ -23,6 +27,11 @@ export interface ClientOptions {
    * (default 3 s) and two searches (default 2 s), as GitHub asks of integrations; tests set 0.
    */
   writeIntervalMs?: number;
+  /**
+   * Keep those pauses through Redis, per token, across every instance that shares it (instead of
+   * per process, by the throttling plugin).
+   */
+  sharedPacing?: { redis: PacerRedis | PromiseLike<PacerRedis>; onUnavailable?(error: unknown): void };
 }
 
 type Headers = Record<string, string | number | undefined>;
@@ -38,20 +47,37 @@ const httpResponse = (error: unknown): { status: number; headers: Headers } | un
     : undefined;
 };
 
-/** Resolves after `ms`; rejects at once when the tool call is cancelled. */
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason as Error);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason as Error);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+/** A throttling-plugin group that does not pause (the shared pacers do instead). */
+const unpaced = (name: string) =>
+  new Bottleneck.Group({ id: `org-mcp-github-${name}`, maxConcurrent: null, minTime: 0 });
+
+/**
+ * The pauses GitHub asks of integrations, per token and shared through Redis: 1 s between
+ * writes (GraphQL counts as one), 3 s between writes that notify people, 2 s between searches.
+ * Answers the pacers a request passes, in order.
+ */
+function sharedPacers(config: Config, options: ClientOptions): (method: string, url: string) => Pacer[] {
+  const shared = options.sharedPacing!;
+  const token = config.GITHUB_PERSONAL_ACCESS_TOKEN;
+  const pacer = (kind: string, ms: number) =>
+    createPacer(ms, {
+      shared: {
+        redis: shared.redis,
+        key: pacingKey(`github:${kind}`, token),
+        ...(shared.onUnavailable ? { onUnavailable: shared.onUnavailable } : {}),
+      },
+    });
+  const write = pacer('write', options.writeIntervalMs ?? 1000);
+  const notify = pacer('notify', options.writeIntervalMs ?? 3000);
+  const search = pacer('search', 2000);
+  return (method, url) => {
+    const path = new URL(url, 'http://github.test').pathname;
+    const isWrite = method !== 'GET' && method !== 'HEAD';
+    if (method === 'GET' && path.startsWith('/search/')) return [search];
+    if (!isWrite && !path.startsWith('/graphql')) return [];
+    return isWrite && throttling.triggersNotification(path) ? [write, notify] : [write];
+  };
+}
 
 /** GitHub answers a spent quota or a secondary rate limit with 403 as well as 429. */
 const isRateLimit = (status: number | undefined, headers: Headers) =>
@@ -75,12 +101,17 @@ export function createGitHubClient(
     ...DEFAULT_RETRY_POLICY,
     baseMs: options.retryBaseMs ?? DEFAULT_RETRY_POLICY.baseMs,
   };
+  const shared = options.sharedPacing ? sharedPacers(config, options) : undefined;
   const octokit = new GitHub({
     auth: config.GITHUB_PERSONAL_ACCESS_TOKEN,
     baseUrl: config.GITHUB_API_URL.replace(/\/+$/, ''),
     userAgent: 'org-mcp-github',
     throttle: {
-      ...(options.writeIntervalMs === undefined
+      // With shared pacers the plugin's own pauses are off (they would add a second wait).
+      ...(shared
+        ? { write: unpaced('write'), notifications: unpaced('notify'), search: unpaced('search') }
+        : {}),
+      ...(shared || options.writeIntervalMs === undefined
         ? {}
         : {
             write: new Bottleneck.Group({
@@ -103,51 +134,55 @@ export function createGitHubClient(
   octokit.hook.wrap('request', async (request, requestOptions) => {
     const method = String(requestOptions.method).toUpperCase();
     const caller = requestOptions.request?.signal as AbortSignal | undefined;
-    for (let attempt = 1; ; attempt++) {
-      // Octokit has no timeout of its own (`request.timeout` is ignored): one signal per attempt.
-      // It is set on requestOptions itself, the object inner hooks (auth) are bound to; an
-      // object passed to `request` instead would be ignored by them.
-      const timeout = AbortSignal.timeout(timeoutMs);
-      requestOptions.request = {
-        ...requestOptions.request,
-        signal: caller ? AbortSignal.any([caller, timeout]) : timeout,
-      };
-      try {
-        return await request(requestOptions);
-      } catch (error) {
-        if (caller?.aborted) throw error;
-        const timedOut = timeout.aborted;
+    const pace = shared?.(method, String(requestOptions.url));
+    let timeout: AbortSignal | undefined; // the current attempt's
+    return withRetry(
+      async () => {
+        if (pace) for (const p of pace) await p(caller);
+        // Octokit has no timeout of its own (`request.timeout` is ignored): one signal per attempt.
+        // It is set on requestOptions itself, the object inner hooks (auth) are bound to; an
+        // object passed to `request` instead would be ignored by them.
+        timeout = AbortSignal.timeout(timeoutMs);
+        requestOptions.request = {
+          ...requestOptions.request,
+          signal: caller ? AbortSignal.any([caller, timeout]) : timeout,
+        };
+        return request(requestOptions);
+      },
+      (error) => {
+        const timedOut = timeout?.aborted === true;
         const response = timedOut ? undefined : httpResponse(error);
         const headers = response?.headers ?? {};
         const status = response?.status;
-        const decision = retryDecision(
-          {
-            method,
-            attempt,
-            ...(status === undefined ? { networkError: timedOut || isNetworkError(error) } : {}),
-            ...(status !== undefined ? { status: isRateLimit(status, headers) ? 429 : status } : {}),
-            headers,
-          },
-          policy,
-        );
-        if (!decision.retry) {
-          if (timedOut)
-            throw new ToolError(
-              'timeout',
-              `GitHub did not answer within ${config.GITHUB_TIMEOUT_SECONDS} s`,
-              {
+        return {
+          method,
+          ...(status === undefined ? { networkError: timedOut || isNetworkError(error) } : {}),
+          ...(status !== undefined ? { status: isRateLimit(status, headers) ? 429 : status } : {}),
+          headers,
+        };
+      },
+      policy,
+      caller,
+      {
+        onRetry: ({ error, waitMs }) =>
+          logger.warn(
+            {
+              method,
+              url: requestOptions.url,
+              status: httpResponse(error)?.status,
+              timedOut: timeout?.aborted === true,
+              waitMs,
+            },
+            'GitHub request retried',
+          ),
+        giveUp: (error) =>
+          timeout?.aborted === true
+            ? new ToolError('timeout', `GitHub did not answer within ${config.GITHUB_TIMEOUT_SECONDS} s`, {
                 hint: 'Retry, or raise GITHUB_TIMEOUT_SECONDS.',
-              },
-            );
-          throw error;
-        }
-        logger.warn(
-          { method, url: requestOptions.url, status, timedOut, waitMs: decision.waitMs },
-          'GitHub request retried',
-        );
-        await sleep(decision.waitMs, caller);
-      }
-    }
+              })
+            : error,
+      },
+    );
   });
   return octokit;
 }

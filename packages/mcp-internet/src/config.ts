@@ -1,4 +1,4 @@
-import { CoreConfigSchema, envBoolean, envList, readPackageInfo, secret, z } from '@org/mcp-core';
+import { CoreConfigSchema, envBoolean, envList, readPackageInfo, redisEnvShape, secret, z } from '@org/mcp-core';
 import { parseAllowList } from './fetch/address-guard.js';
 import { PROVIDER_IDS } from './search/types.js';
 
@@ -67,6 +67,8 @@ export const ConfigSchema = CoreConfigSchema.extend({
     .max(86_400)
     .default(600)
     .describe('How long fetched pages stay in memory for paging with start_index (0: not kept); at most 64 MB'),
+  // Optional: with a Redis, every instance using the same API key keeps each provider's interval together.
+  ...redisEnvShape,
 }).superRefine((config, ctx) => {
   const configured = {
     brave: config.BRAVE_API_KEY,

@@ -1,4 +1,5 @@
-import type { CheckResult, Logger, ServerDeps } from '@org/mcp-core';
+import { redisSettings, type CheckResult, type Logger, type ServerDeps } from '@org/mcp-core';
+import { connectRedis } from '@org/redis-connection';
 import type { Config } from './config.js';
 import { parseAllowList, type Resolver } from './fetch/address-guard.js';
 import type { PageFetcher } from './fetch/pages.js';
@@ -61,8 +62,26 @@ export function createDeps(config: Config, logger: Logger, options: DepsOptions 
   const providers = configuredProviders(config);
   const secrets = [config.BRAVE_API_KEY, config.TAVILY_API_KEY, config.EXA_API_KEY, config.SERPER_API_KEY, config.GOOGLE_API_KEY]
     .filter((v): v is string => !!v);
+  // With REDIS_URL or REDIS_HOST (and a provider to pace), each provider's interval is kept per
+  // API key across every instance; without, per process, and Redis is never touched.
+  const settings = providers.length > 0 ? redisSettings(config) : undefined;
+  const redis = settings ? connectRedis(settings, logger) : undefined;
+  const client = redis?.then((c) => c.client);
+  client?.catch(() => undefined); // the pacers report a failed connection when they first need it
   const search = createSearchEngine({
     providers,
+    ...(client
+      ? {
+          sharedPacing: {
+            redis: client,
+            onUnavailable: (error: unknown) =>
+              logger.warn(
+                { error: (error as Error).message },
+                'rate limit: Redis does not answer, this instance paces its searches alone',
+              ),
+          },
+        }
+      : {}),
     timeoutMs: config.SEARCH_TIMEOUT_SECONDS * 1000,
     ...(config.SEARCH_MIN_INTERVAL_MS === undefined ? {} : { minIntervalMs: config.SEARCH_MIN_INTERVAL_MS }),
     userAgent: config.INTERNET_USER_AGENT,
@@ -91,6 +110,17 @@ export function createDeps(config: Config, logger: Logger, options: DepsOptions 
     },
     async check(): Promise<CheckResult[]> {
       const results: CheckResult[] = [];
+      if (redis) {
+        const connection = await redis;
+        const health = await connection.health();
+        results.push({
+          name: 'rate limit',
+          ok: health.ok,
+          detail: health.ok
+            ? `provider intervals shared through redis at ${connection.location}`
+            : `${health.detail}: each instance paces alone until it answers`,
+        });
+      }
       if (providers.length === 0) {
         results.push({
           name: 'search',
@@ -132,6 +162,7 @@ export function createDeps(config: Config, logger: Logger, options: DepsOptions 
     },
     async dispose() {
       if (pages) await (await pages).close();
+      if (redis) await (await redis).close();
     },
   };
 }

@@ -1,9 +1,9 @@
-import { CoreConfigSchema, envList, secret, z } from '@org/mcp-core';
+import { CoreConfigSchema, envList, redisEnvShape, secret, z } from '@org/mcp-core';
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 const PROJECT_KEY = /^[A-Z][A-Z0-9_]{0,254}$/;
 
-/** Every environment variable the server reads (the shared MCP_* ones included). */
+/** Every environment variable the server reads (the shared MCP_* and REDIS_* ones included). */
 export const ConfigSchema = CoreConfigSchema.extend({
   JIRA_BASE_URL: z
     .url()
@@ -49,6 +49,8 @@ export const ConfigSchema = CoreConfigSchema.extend({
     .describe(
       'Retries of a read (or of a request that never reached Jira) on 429, 5xx or a dropped connection',
     ),
+  // Optional: with a Redis, every instance using the same token keeps JIRA_RATE_LIMIT_DELAY together.
+  ...redisEnvShape,
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -1,4 +1,13 @@
-import type { CheckResult, Logger, ServerDeps, ToolContext } from '@org/mcp-core';
+import {
+  createPacer,
+  pacingKey,
+  redisSettings,
+  type CheckResult,
+  type Logger,
+  type ServerDeps,
+  type ToolContext,
+} from '@org/mcp-core';
+import { connectRedis, type RedisConnection } from '@org/redis-connection';
 import type { Config } from './config.js';
 import { createJiraClients, type ClientOptions, type JiraApis, type JiraClients } from './jira/client.js';
 import { toToolError } from './jira/errors.js';
@@ -20,20 +29,61 @@ export async function jiraCall<T>(ctx: ToolContext<Deps>, fn: (jira: JiraApis) =
   return ctx.deps.jira.withCall({ signal: ctx.signal, logger: ctx.logger }, () => fn(apis));
 }
 
+const pacingCheck = async (redis: RedisConnection): Promise<CheckResult> => {
+  const health = await redis.health();
+  return {
+    name: 'rate limit',
+    ok: health.ok,
+    detail: health.ok
+      ? `JIRA_RATE_LIMIT_DELAY shared through redis at ${redis.location}`
+      : `${health.detail}: each instance paces alone until it answers`,
+  };
+};
+
 const message = (error: unknown) =>
   toToolError(error)?.message ?? (error instanceof Error ? error.message : String(error));
 
+/**
+ * With REDIS_URL or REDIS_HOST, a pacer shared through Redis: every instance using this token
+ * keeps JIRA_RATE_LIMIT_DELAY between their requests together. Without, undefined (the process
+ * paces alone and Redis is never touched).
+ */
+function sharedPacing(config: Config, logger: Logger) {
+  const settings = redisSettings(config);
+  if (!settings || config.JIRA_RATE_LIMIT_DELAY <= 0) return undefined;
+  const redis = connectRedis(settings, logger);
+  const client = redis.then((c) => c.client);
+  client.catch(() => undefined); // the pacer reports a failed connection when it first needs it
+  const pacer = createPacer(config.JIRA_RATE_LIMIT_DELAY * 1000, {
+    shared: {
+      redis: client,
+      key: pacingKey('jira', `${config.JIRA_EMAIL}:${config.JIRA_API_TOKEN}`),
+      onUnavailable: (error) =>
+        logger.warn(
+          { error: (error as Error).message },
+          'rate limit: Redis does not answer, this instance paces its requests alone',
+        ),
+    },
+  });
+  return { redis, pacer };
+}
+
 /** Creates the Jira clients. No request is made until a tool runs (or `--check`). */
 export function createDeps(config: Config, logger: Logger, options: ClientOptions = {}): Deps {
-  const jira = createJiraClients(config, logger, options);
+  const shared = sharedPacing(config, logger);
+  const jira = createJiraClients(config, logger, shared ? { pacer: shared.pacer, ...options } : options);
   const filter = new ProjectsFilter(config.JIRA_PROJECTS_FILTER);
   return {
     config,
     logger,
     jira,
     filter,
+    async dispose() {
+      if (shared) await (await shared.redis).close();
+    },
     async check(): Promise<CheckResult[]> {
       const results: CheckResult[] = [];
+      if (shared) results.push(await pacingCheck(await shared.redis));
       const api = await jira.apis();
       try {
         const me = await api.v3.myself.getCurrentUser();

@@ -1,7 +1,14 @@
 import ky, { HTTPError, type KyInstance } from 'ky';
 import { ToolError, type ErrorType } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { DEFAULT_RETRY_POLICY, retryDecision, serverWaitMs, type RetryPolicy } from './retry.js';
+import { createPacer, type Pacer } from './pacer.js';
+import {
+  DEFAULT_RETRY_POLICY,
+  serverWaitMs,
+  withRetry,
+  type RetryFailure,
+  type RetryPolicy,
+} from './retry.js';
 
 /** How a client authenticates; the value is sent as a header and never logged or shown. */
 export type HttpAuth =
@@ -31,6 +38,8 @@ export interface HttpClientOptions {
   retries?: number;
   /** Minimum time between the starts of two requests of this client (a rate limit). @default 0 */
   minIntervalMs?: number;
+  /** Paces request starts instead of `minIntervalMs` (e.g. a pacer shared through Redis: createPacer). */
+  pacer?: Pacer;
   /** A server-named wait above this answers rate_limited at once. @default 60000 */
   maxRetryWaitMs?: number;
   /** First backoff step (tests shrink it). @default 500 */
@@ -46,6 +55,8 @@ export interface HttpClientOptions {
   dispatcher?: unknown;
   /** @default globalThis.fetch */
   fetch?: typeof fetch;
+  /** Values replaced by [redacted] in every error message (the auth values always are). */
+  secrets?: readonly string[];
 }
 
 export interface HttpRequest {
@@ -62,6 +73,12 @@ export interface HttpRequest {
   responseType?: 'json' | 'text' | 'bytes';
   timeoutMs?: number;
   retries?: number;
+  /**
+   * false: an error status (once the retries are spent) resolves as a response with that status
+   * and its body, for callers that decide themselves (a fallback to another provider).
+   * Transport failures still throw. @default true
+   */
+  throwHttpErrors?: boolean;
 }
 
 export interface HttpResponse<T> {
@@ -107,19 +124,22 @@ export function isNetworkError(error: unknown): boolean {
   return error instanceof TypeError && /fetch failed|terminated|other side closed/i.test(error.message);
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (ms <= 0) return resolve();
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+/** An attempt answered with an error status (read in full), for the retry loop to classify. */
+class StatusFailure extends Error {
+  constructor(
+    readonly response: Response,
+    readonly bytes: Uint8Array,
+  ) {
+    super(`HTTP ${response.status}`);
+  }
+}
+
+/** An attempt got no answer: a timeout, or the server could not be reached. */
+class TransportFailure extends Error {
+  constructor(readonly timedOut: boolean) {
+    super(timedOut ? 'timed out' : 'unreachable');
+  }
+}
 
 function authHeader(auth: HttpAuth | undefined): [string, string] | undefined {
   if (!auth) return undefined;
@@ -166,6 +186,17 @@ function parseBody(bytes: Uint8Array, type: string | null): unknown {
   return text;
 }
 
+function decode<T>(bytes: Uint8Array, response: Response, request: HttpRequest): T {
+  const type = request.responseType ?? 'json';
+  return (
+    type === 'bytes'
+      ? bytes
+      : type === 'text'
+        ? Buffer.from(bytes).toString('utf8')
+        : parseBody(bytes, response.headers.get('content-type'))
+  ) as T;
+}
+
 /** Plain text of a vendor message: no HTML, no stack trace, bounded. */
 function cleanMessage(text: string): string {
   const plain = text
@@ -181,10 +212,12 @@ function cleanMessage(text: string): string {
 /**
  * An HTTP client on ky: keep-alive connections (Node's fetch pools them), a timeout per request,
  * the caller's AbortSignal, auth injected as a header, an optional minimum interval between
- * requests (kept with timers, not a busy wait), and the retry policy of retry.ts: idempotent
+ * requests (createPacer: timers, not a busy wait; or a `pacer` shared through Redis), and the
+ * retry policy of retry.ts (withRetry): idempotent
  * requests only, on connection failures, timeouts, 408/429/5xx, never sooner than the server
  * asked and never past `maxRetryWaitMs`. Every failure is a ToolError by kind; messages carry
- * the vendor's words (via `parseError`) but never the credentials, HTML or a stack trace.
+ * the vendor's words (via `parseError`) but never the credentials, HTML or a stack trace;
+ * `throwHttpErrors: false` hands an error status back to the caller instead.
  */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const policy: RetryPolicy = {
@@ -208,15 +241,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       ...(auth ? { [auth[0]]: auth[1] } : {}),
     },
   });
-  let nextStart = 0;
-  const pace = async (signal?: AbortSignal) => {
-    const interval = options.minIntervalMs ?? 0;
-    if (interval <= 0) return;
-    const now = Date.now();
-    const start = Math.max(now, nextStart);
-    nextStart = start + interval;
-    await sleep(start - now, signal);
-  };
+  const pace = options.pacer ?? createPacer(options.minIntervalMs ?? 0);
+  const secrets = [
+    ...(options.secrets ?? []),
+    ...(options.auth?.type === 'basic' ? [options.auth.password] : []),
+    ...(options.auth?.type === 'bearer' ? [options.auth.token] : []),
+    ...(options.auth?.type === 'header' ? [options.auth.value] : []),
+  ].filter((value) => value.length >= 4);
+  const scrub = (text: string) => secrets.reduce((t, value) => t.split(value).join('[redacted]'), text);
 
   const failure = (status: number, headers: Headers, body: unknown): ToolError => {
     const vendorError = options.parseError?.(body, { status, headers });
@@ -236,7 +268,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       vendorError?.type ?? STATUS_TYPES[status] ?? (status >= 500 ? 'http_error' : 'http_error');
     const wait = serverWaitMs(headers);
     const retryAfterS = type === 'rate_limited' && wait !== undefined ? Math.ceil(wait / 1000) : undefined;
-    return new ToolError(type, `${vendor}: ${detail}`, {
+    return new ToolError(type, scrub(`${vendor}: ${detail}`), {
       statusCode: status,
       ...(retryAfterS !== undefined ? { retryAfterS } : {}),
       ...(type === 'rate_limited'
@@ -262,8 +294,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       }
       const timeoutMs = request.timeoutMs ?? options.timeoutMs ?? 30_000;
       const localPolicy = request.retries === undefined ? policy : { ...policy, retries: request.retries };
-      for (let attempt = 1; ; attempt++) {
-        request.signal?.throwIfAborted();
+      const attempt = async (n: number): Promise<HttpResponse<T>> => {
         await pace(request.signal);
         const timeout = AbortSignal.timeout(timeoutMs);
         const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
@@ -285,18 +316,34 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
             throw new ToolError('http_error', `${vendor}: ${error.message}`, { retryable: false });
           }
           const timedOut = timeout.aborted;
-          const network = !timedOut && isNetworkError(error);
-          if (!timedOut && !network) throw error;
-          const decision = retryDecision({ method, attempt, networkError: true }, localPolicy);
+          if (!timedOut && !isNetworkError(error)) throw error;
           options.logger?.debug(
-            { method, path: url.pathname, attempt, timedOut },
+            { method, path: url.pathname, attempt: n, timedOut },
             `${vendor} request failed`,
           );
-          if (decision.retry) {
-            await sleep(decision.waitMs, request.signal);
-            continue;
-          }
-          throw timedOut
+          throw new TransportFailure(timedOut);
+        }
+        if (response.status < 400)
+          return {
+            status: response.status,
+            headers: response.headers,
+            data: decode<T>(bytes, response, request),
+          };
+        options.logger?.debug(
+          { method, path: url.pathname, status: response.status, attempt: n },
+          `${vendor} answered an error`,
+        );
+        throw new StatusFailure(response, bytes);
+      };
+      const classify = (error: unknown): RetryFailure | undefined =>
+        error instanceof StatusFailure
+          ? { method, status: error.response.status, headers: error.response.headers }
+          : error instanceof TransportFailure
+            ? { method, networkError: true }
+            : undefined;
+      const giveUp = (error: unknown, info: { tooLong?: { waitMs: number } }): unknown => {
+        if (error instanceof TransportFailure) {
+          return error.timedOut
             ? new ToolError('timeout', `${vendor}: no answer within ${Math.round(timeoutMs / 1000)} s`, {
                 hint: 'Retry; a request that changes something may or may not have been applied.',
               })
@@ -304,42 +351,26 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
                 hint: 'Check the URL the server was configured with and the network.',
               });
         }
-        if (response.status < 400) {
-          const type = request.responseType ?? 'json';
-          const data = (
-            type === 'bytes'
-              ? bytes
-              : type === 'text'
-                ? Buffer.from(bytes).toString('utf8')
-                : parseBody(bytes, response.headers.get('content-type'))
-          ) as T;
-          return { status: response.status, headers: response.headers, data };
-        }
-        const decision = retryDecision(
-          { method, attempt, status: response.status, headers: response.headers },
-          localPolicy,
-        );
-        options.logger?.debug(
-          { method, path: url.pathname, status: response.status, attempt },
-          `${vendor} answered an error`,
-        );
-        if (decision.retry) {
-          await sleep(decision.waitMs, request.signal);
-          continue;
-        }
-        const error = failure(
-          response.status,
-          response.headers,
-          parseBody(bytes, response.headers.get('content-type')),
-        );
-        if (decision.tooLong && error.type !== 'rate_limited') {
-          throw new ToolError('rate_limited', error.message, {
-            statusCode: response.status,
-            retryAfterS: Math.ceil(decision.tooLong.waitMs / 1000),
-            hint: `${vendor} asks to wait ${Math.ceil(decision.tooLong.waitMs / 1000)} s before retrying.`,
+        if (!(error instanceof StatusFailure)) return error;
+        if (request.throwHttpErrors === false) return error;
+        const { status, headers } = error.response;
+        const failed = failure(status, headers, parseBody(error.bytes, headers.get('content-type')));
+        if (info.tooLong && failed.type !== 'rate_limited') {
+          const waitS = Math.ceil(info.tooLong.waitMs / 1000);
+          return new ToolError('rate_limited', failed.message, {
+            statusCode: status,
+            retryAfterS: waitS,
+            hint: `${vendor} asks to wait ${waitS} s before retrying.`,
           });
         }
-        throw error;
+        return failed;
+      };
+      try {
+        return await withRetry(attempt, classify, localPolicy, request.signal, { giveUp });
+      } catch (error) {
+        if (!(error instanceof StatusFailure)) throw error;
+        const { status, headers } = error.response;
+        return { status, headers, data: decode<T>(error.bytes, error.response, request) };
       }
     },
   };

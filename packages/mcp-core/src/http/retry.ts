@@ -1,5 +1,6 @@
 // The one retry policy of every server that talks HTTP (ky here; Octokit and jira.js through
 // these pieces): which requests may be repeated, after how long, and when to stop waiting.
+import { sleep } from './sleep.js';
 
 /** Methods that are safe to send twice; a POST or PATCH is never retried (a create must not happen twice). */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
@@ -93,4 +94,57 @@ export function retryDecision(
   if (!retryable || !isIdempotentMethod(input.method) || input.attempt > policy.retries)
     return { retry: false };
   return { retry: true, waitMs: Math.max(named ?? 0, backoffMs(input.attempt, policy, random)) };
+}
+
+/** What a failed attempt was, as the retry policy reads it; undefined from `classify`: do not retry. */
+export interface RetryFailure {
+  method: string;
+  status?: number;
+  headers?: HeaderSource;
+  /** The server was not reached or did not answer (refused, reset, timed out). */
+  networkError?: boolean;
+}
+
+/** Optional hooks of withRetry. */
+export interface RetryHooks {
+  /** Called before each wait (for a log line). */
+  onRetry?(info: { error: unknown; attempt: number; waitMs: number }): void;
+  /**
+   * Turns the last failure into what is thrown; `tooLong` when the server asked for a wait
+   * beyond `maxWaitMs`. @default the failure itself
+   */
+  giveUp?(error: unknown, info: { attempt: number; tooLong?: { waitMs: number } }): unknown;
+}
+
+/**
+ * Runs `attempt(1)`, `attempt(2)`, … until one resolves, under the retry policy: after a failure,
+ * `classify` says what it was (or undefined: not retryable) and retryDecision whether and when to
+ * try again (idempotent methods only, never sooner than the server asked, never a wait beyond
+ * `maxWaitMs`). A failure after `signal` aborted is thrown as it is; the waits end with the signal.
+ */
+export async function withRetry<T>(
+  attempt: (n: number) => Promise<T>,
+  classify: (error: unknown, n: number) => RetryFailure | undefined,
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+  signal?: AbortSignal,
+  hooks: RetryHooks = {},
+): Promise<T> {
+  for (let n = 1; ; n++) {
+    signal?.throwIfAborted();
+    try {
+      return await attempt(n);
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      const failure = classify(error, n);
+      const decision = failure
+        ? retryDecision({ ...failure, attempt: n }, policy)
+        : { retry: false as const };
+      if (!decision.retry) {
+        if (!hooks.giveUp) throw error;
+        throw hooks.giveUp(error, { attempt: n, ...(decision.tooLong ? { tooLong: decision.tooLong } : {}) });
+      }
+      hooks.onRetry?.({ error, attempt: n, waitMs: decision.waitMs });
+      await sleep(decision.waitMs, signal);
+    }
+  }
 }

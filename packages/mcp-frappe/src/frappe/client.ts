@@ -1,4 +1,11 @@
-import { createHttpClient, ToolError, type HttpClient, type HttpRequest, type Logger } from '@org/mcp-core';
+import {
+  createHttpClient,
+  ToolError,
+  type HttpClient,
+  type HttpRequest,
+  type Logger,
+  type Pacer,
+} from '@org/mcp-core';
 import { siteOf, type Config } from '../config.js';
 import { parseFrappeError } from './errors.js';
 import { DoctypeGuard } from './guard.js';
@@ -14,6 +21,8 @@ export interface ClientOptions {
   maxRetryWaitMs?: number;
   metaTtlMs?: number;
   pollMs?: number;
+  /** Paces request starts instead of FRAPPE_RATE_LIMIT_DELAY alone (a pacer shared through Redis). */
+  pacer?: Pacer;
 }
 
 /** One page of a list: the rows and whether more exist after them. */
@@ -71,6 +80,8 @@ export class FrappeClient implements MetaSource {
       },
       timeoutMs: config.FRAPPE_TIMEOUT * 1000,
       retries: config.FRAPPE_MAX_RETRIES,
+      minIntervalMs: config.FRAPPE_RATE_LIMIT_DELAY * 1000,
+      ...(options.pacer ? { pacer: options.pacer } : {}),
       ...(options.retryBaseMs !== undefined ? { retryBaseMs: options.retryBaseMs } : {}),
       ...(options.maxRetryWaitMs !== undefined ? { maxRetryWaitMs: options.maxRetryWaitMs } : {}),
       userAgent: 'org-mcp-frappe',

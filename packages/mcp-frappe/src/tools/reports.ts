@@ -4,6 +4,7 @@ import {
   fitToBudget,
   jsonish,
   pageInfoShape,
+  sleep,
   ToolError,
   z,
   type ToolContext,
@@ -75,19 +76,6 @@ export function readRows(rows: readonly unknown[], columns: readonly Column[]): 
         : cleanRow(r as Record<string, unknown>),
     );
 }
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 
 async function reportInfo(ctx: ToolContext<Deps>, report: string) {
   const info = await ctx.deps.frappe.method<Record<string, unknown> | null>(

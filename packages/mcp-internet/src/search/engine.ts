@@ -1,6 +1,13 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { ToolError, type Logger } from '@org/mcp-core';
-import { ProviderTransportError, sendProviderRequest } from './http.js';
+import {
+  ToolError,
+  createPacer,
+  pacingKey,
+  serverWaitMs,
+  type HttpClient,
+  type Logger,
+  type PacerRedis,
+} from '@org/mcp-core';
+import { ProviderTransportError, createProviderClient, sendProviderRequest } from './http.js';
 import { cleanResults } from './providers.js';
 import type {
   FailureKind,
@@ -44,6 +51,8 @@ export interface SearchEngineOptions {
   logger: Logger;
   /** Values scrubbed from every message that leaves the engine (the API keys). */
   secrets: readonly string[];
+  /** Keep each provider's interval through Redis, per API key, across every instance sharing it. */
+  sharedPacing?: { redis: PacerRedis | PromiseLike<PacerRedis>; onUnavailable?(error: unknown): void };
 }
 
 /** The variables that configure each provider, for config hints. */
@@ -59,15 +68,6 @@ export const PROVIDER_ENV: Record<ProviderId, string> = {
 const QUOTA_COOLDOWN_MS = 10 * 60_000;
 const RATE_COOLDOWN_MS = 2_000;
 
-/** Seconds a Retry-After header asks for (delta seconds or an HTTP date), if any. */
-export function retryAfterMs(value: string | null, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
 /**
  * Searches through the configured providers in order. A provider that answers 429, 5xx, a
  * quota error or times out is skipped for the next one (and rested: until its Retry-After, or
@@ -80,19 +80,30 @@ export function createSearchEngine(options: SearchEngineOptions) {
   const secrets = options.secrets.filter((s) => s.length >= 4);
   const scrub = (text: string) => secrets.reduce((t, s) => t.split(s).join('[redacted]'), text);
 
-  // Requests to one provider pass one at a time through a gate that opens `interval` after the
-  // previous request actually started, so late timers never bunch two requests together.
-  const gates = new Map<ProviderId, Promise<void>>();
-  const lastStart = new Map<ProviderId, number>();
-  function pace(provider: Provider): Promise<void> {
+  // One client per provider: requests to it start at least its interval apart (each after the
+  // previous one actually started), however many searches run at once, in this process or, with
+  // shared pacing, in every process using the same key.
+  const clients = new Map<ProviderId, HttpClient>();
+  for (const { provider, settings } of options.providers) {
     const interval = options.minIntervalMs ?? provider.minIntervalMs;
-    const mine = (gates.get(provider.id) ?? Promise.resolve()).then(async () => {
-      const wait = (lastStart.get(provider.id) ?? 0) + interval - Date.now();
-      if (wait > 0) await sleep(wait);
-      lastStart.set(provider.id, Date.now());
+    const shared = options.sharedPacing;
+    const pacer = createPacer(interval, {
+      shared: shared && {
+        redis: shared.redis,
+        key: pacingKey(`search:${provider.id}`, settings.apiKey ?? settings.baseUrl),
+        ...(shared.onUnavailable ? { onUnavailable: shared.onUnavailable } : {}),
+      },
     });
-    gates.set(provider.id, mine);
-    return mine;
+    clients.set(
+      provider.id,
+      createProviderClient(settings.baseUrl, {
+        name: provider.name,
+        timeoutMs: options.timeoutMs,
+        userAgent: options.userAgent,
+        pacer,
+        secrets,
+      }),
+    );
   }
 
   async function ask(
@@ -102,13 +113,10 @@ export function createSearchEngine(options: SearchEngineOptions) {
     signal: AbortSignal | undefined,
   ): Promise<{ ok: true; results: SearchResult[]; unsupported: UnsupportedFilter[] } | { ok: false; kind: FailureKind; message: string }> {
     const { request, unsupported } = provider.build(query, filters, settings);
-    await pace(provider);
-    signal?.throwIfAborted();
     const started = Date.now();
     try {
-      const answer = await sendProviderRequest(settings.baseUrl, request, {
+      const answer = await sendProviderRequest(clients.get(provider.id)!, request, {
         timeoutMs: options.timeoutMs,
-        userAgent: options.userAgent,
         ...(signal ? { signal } : {}),
       });
       options.logger.debug({ provider: provider.id, status: answer.status, ms: Date.now() - started }, 'search request');
@@ -119,7 +127,7 @@ export function createSearchEngine(options: SearchEngineOptions) {
         return { ok: true, results: cleanResults(provider.parse(answer.body)), unsupported };
       }
       const failure = provider.classify(answer.status, answer.body, answer.text);
-      const wait = retryAfterMs(answer.headers.get('retry-after'));
+      const wait = serverWaitMs(answer.headers);
       if (failure.kind === 'rate_limited') {
         restUntil.set(provider.id, { until: Date.now() + (wait ?? RATE_COOLDOWN_MS), why: 'rate limited' });
       } else if (failure.kind === 'quota') {

@@ -1,5 +1,7 @@
-// The one place provider HTTP happens (operator-configured APIs, so not the guarded fetcher).
-// Kept to one small function so moving to mcp-core's createHttpClient changes this file only.
+// The one place provider HTTP happens (operator-configured APIs, so not the guarded fetcher), on
+// mcp-core's HTTP client: its pacing (per provider, shared through Redis when configured), size
+// cap, timeouts and secret scrubbing. It makes no retries of its own: the next provider is the retry.
+import { ToolError, createHttpClient, type HttpClient, type Pacer } from '@org/mcp-core';
 import type { ProviderRequest } from './types.js';
 
 /** A provider's answer, whatever its status. */
@@ -24,48 +26,67 @@ export class ProviderTransportError extends Error {
 
 const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 
+/** The client of one provider: `baseUrl` (credentials written into it become basic auth). */
+export function createProviderClient(
+  baseUrl: string,
+  options: { name: string; timeoutMs: number; userAgent: string; pacer: Pacer; secrets: readonly string[] },
+): HttpClient {
+  const url = new URL(baseUrl);
+  // Credentials written into the base URL (a SearXNG behind basic auth) become a header.
+  const username = decodeURIComponent(url.username);
+  const password = decodeURIComponent(url.password);
+  url.username = '';
+  url.password = '';
+  return createHttpClient({
+    baseUrl: url.href,
+    vendor: options.name,
+    ...(username || password ? { auth: { type: 'basic' as const, username, password } } : {}),
+    timeoutMs: options.timeoutMs,
+    retries: 0,
+    pacer: options.pacer,
+    maxResponseBytes: MAX_ANSWER_BYTES,
+    userAgent: options.userAgent,
+    secrets: options.secrets,
+  });
+}
+
 /**
- * Sends one request to `baseUrl` + request.path. Never throws with a URL or header in the
- * message (keys stay out of errors); a timeout or network failure is a ProviderTransportError.
+ * Sends one request. Never throws with a URL or header in the message (keys stay out of
+ * errors); a timeout, network failure or oversized answer is a ProviderTransportError.
  */
 export async function sendProviderRequest(
-  baseUrl: string,
+  client: HttpClient,
   request: ProviderRequest,
-  options: { timeoutMs: number; userAgent: string; signal?: AbortSignal },
+  options: { timeoutMs: number; signal?: AbortSignal },
 ): Promise<ProviderAnswer> {
-  const url = new URL(request.path.replace(/^\//, ''), baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
-  for (const [key, value] of Object.entries(request.query ?? {})) url.searchParams.set(key, value);
-  const headers: Record<string, string> = { 'user-agent': options.userAgent, ...request.headers };
-  // Credentials written into the base URL (a SearXNG behind basic auth) become a header.
-  if (url.username || url.password) {
-    headers['authorization'] = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
-    url.username = '';
-    url.password = '';
-  }
-  const timeout = AbortSignal.timeout(options.timeoutMs);
-  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-  let response: Response;
-  let text: string;
+  let answer: { status: number; headers: Headers; data: string };
   try {
-    response = await fetch(url, {
+    answer = await client.request<string>({
       method: request.method,
-      headers,
-      signal,
-      ...(request.json === undefined ? {} : { body: JSON.stringify(request.json) }),
+      path: request.path,
+      ...(request.query ? { query: request.query } : {}),
+      ...(request.json === undefined ? {} : { json: request.json }),
+      headers: request.headers,
+      responseType: 'text',
+      throwHttpErrors: false,
+      ...(options.signal ? { signal: options.signal } : {}),
     });
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    text = Buffer.from(bytes.subarray(0, MAX_ANSWER_BYTES)).toString('utf8');
   } catch (error) {
     if (options.signal?.aborted) throw error;
-    if (timeout.aborted) throw new ProviderTransportError('timeout', `no answer within ${options.timeoutMs / 1000} s`);
-    const code = (error as { cause?: { code?: unknown } }).cause?.code;
-    throw new ProviderTransportError('connection', `could not connect (${typeof code === 'string' ? code : 'network error'})`);
+    const type = error instanceof ToolError ? error.type : undefined;
+    if (type === 'timeout') {
+      throw new ProviderTransportError('timeout', `no answer within ${options.timeoutMs / 1000} s`);
+    }
+    throw new ProviderTransportError(
+      'connection',
+      type === 'http_error' ? 'the answer is over the 4 MiB limit' : 'could not connect (network error)',
+    );
   }
   let body: unknown;
   try {
-    body = text ? (JSON.parse(text) as unknown) : undefined;
+    body = answer.data ? (JSON.parse(answer.data) as unknown) : undefined;
   } catch {
     body = undefined;
   }
-  return { status: response.status, headers: response.headers, body, text };
+  return { status: answer.status, headers: answer.headers, body, text: answer.data };
 }

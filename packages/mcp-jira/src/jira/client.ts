@@ -1,10 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Logger } from '@org/mcp-core';
+import { createPacer, withRetry, type Logger, type Pacer } from '@org/mcp-core';
 import type { AxiosAdapter, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import type { AgileClient } from 'jira.js/agile';
 import type { Version3Client } from 'jira.js/version3';
 import type { Config } from '../config.js';
-import { createPacer, retryDelay, sleep, type RetryPolicy } from './retry.js';
+import { classifyFailure, corePolicy, type RetryPolicy } from './retry.js';
 
 /** The two jira.js clients. */
 export interface JiraApis {
@@ -35,6 +35,8 @@ export interface ClientOptions {
   retryBaseMs?: number;
   /** @default 60000 */
   maxRetryWaitMs?: number;
+  /** Paces request starts instead of JIRA_RATE_LIMIT_DELAY alone (a pacer shared through Redis). */
+  pacer?: Pacer;
 }
 
 /**
@@ -48,46 +50,61 @@ function createAdapter(
   policy: RetryPolicy,
   scope: AsyncLocalStorage<CallScope>,
   fallback: Logger,
+  pace: Pacer,
 ): AxiosAdapter {
-  const pace = createPacer(policy.minIntervalMs);
   return async (config: InternalAxiosRequestConfig): Promise<AxiosResponse> => {
     const call = scope.getStore();
     const logger = call?.logger ?? fallback;
     const signal = call?.signal;
     const method = (config.method ?? 'get').toUpperCase();
     const path = new URL(config.url ?? '', config.baseURL ?? 'http://x').pathname;
-    for (let attempt = 0; ; attempt++) {
-      await pace(signal);
-      const started = performance.now();
-      try {
+    let started = 0;
+    const failed = (error: unknown, retryInMs?: number) => {
+      const status = (error as { response?: AxiosResponse }).response?.status;
+      logger.debug(
+        {
+          method,
+          path,
+          status,
+          code: status ? undefined : (error as { code?: string }).code,
+          ms: Math.round(performance.now() - started),
+          retry_in_ms: retryInMs === undefined ? undefined : Math.round(retryInMs),
+        },
+        'jira request failed',
+      );
+    };
+    return withRetry(
+      async () => {
+        await pace(signal);
+        started = performance.now();
         const response = await http({ ...config, ...(signal ? { signal } : {}) });
         logger.debug(
           { method, path, status: response.status, ms: Math.round(performance.now() - started) },
           'jira request',
         );
         return response;
-      } catch (error) {
+      },
+      (error) => {
         const e = error as { response?: AxiosResponse; code?: string };
-        const status = e.response?.status;
-        const retryAfter = e.response?.headers?.['retry-after'] as string | undefined;
-        const wait = signal?.aborted
-          ? undefined
-          : retryDelay(policy, attempt, { method, path }, { status, code: e.code, retryAfter });
-        logger.debug(
+        return classifyFailure(
+          { method, path },
           {
-            method,
-            path,
-            status,
-            code: status ? undefined : e.code,
-            ms: Math.round(performance.now() - started),
-            retry_in_ms: wait === undefined ? undefined : Math.round(wait),
+            status: e.response?.status,
+            code: e.code,
+            retryAfter: e.response?.headers?.['retry-after'] as string | undefined,
           },
-          'jira request failed',
         );
-        if (wait === undefined) throw error;
-        await sleep(wait, signal);
-      }
-    }
+      },
+      corePolicy(policy),
+      signal,
+      {
+        onRetry: ({ error, waitMs }) => failed(error, waitMs),
+        giveUp: (error) => {
+          failed(error);
+          return error;
+        },
+      },
+    );
   };
 }
 
@@ -112,6 +129,7 @@ async function loadApis(
     },
     scope,
     logger,
+    options.pacer ?? createPacer(config.JIRA_RATE_LIMIT_DELAY * 1000),
   );
   const common = {
     host: config.JIRA_BASE_URL,

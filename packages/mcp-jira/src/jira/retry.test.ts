@@ -1,4 +1,4 @@
-import { createPacer, isRepeatable, parseRetryAfter, retryDelay, type RetryPolicy } from './retry.js';
+import { isRepeatable, parseRetryAfter, retryDelay, type RetryPolicy } from './retry.js';
 
 const policy: RetryPolicy = { retries: 3, baseMs: 100, maxWaitMs: 10_000, minIntervalMs: 0 };
 const get = { method: 'GET', path: '/rest/api/3/issue/ENG-1' };
@@ -44,31 +44,5 @@ describe('retryDelay', () => {
     expect(parseRetryAfter(new Date(10_000).toUTCString(), 4_000)).toBe(6);
     expect(parseRetryAfter('soon')).toBeUndefined();
     expect(parseRetryAfter(undefined)).toBeUndefined();
-  });
-});
-
-describe('createPacer', () => {
-  it('spaces starts by the interval, in call order', async () => {
-    const pace = createPacer(40);
-    const t0 = performance.now();
-    const starts: number[] = [];
-    await Promise.all(
-      [0, 1, 2].map(async () => {
-        await pace();
-        starts.push(performance.now() - t0);
-      }),
-    );
-    // Timers never fire early, so the third start is at least two intervals after the first
-    // (single gaps can shrink when a busy event loop runs two due timers back to back).
-    expect(starts[2]! - starts[0]!).toBeGreaterThanOrEqual(75);
-  });
-
-  it('an aborted wait rejects', async () => {
-    const pace = createPacer(10_000);
-    await pace();
-    const c = new AbortController();
-    const p = pace(c.signal);
-    c.abort(new Error('stop'));
-    await expect(p).rejects.toThrow('stop');
   });
 });

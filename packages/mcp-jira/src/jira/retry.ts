@@ -1,7 +1,14 @@
 // The retry policy and request pacing under the Jira clients: mcp-core's one retry policy
 // (retryDecision), with what only Jira needs on top: its read-only POSTs (search) count as
 // repeatable, and a request that never reached Jira (refused, DNS) may be repeated whatever it is.
-import { DEFAULT_RETRY_POLICY, retryDecision, serverWaitMs } from '@org/mcp-core';
+// The loop itself is mcp-core's withRetry and the pacing its createPacer (see client.ts).
+import {
+  DEFAULT_RETRY_POLICY,
+  retryDecision,
+  serverWaitMs,
+  type RetryFailure,
+  type RetryPolicy as CorePolicy,
+} from '@org/mcp-core';
 
 /** How requests are retried and spaced. */
 export interface RetryPolicy {
@@ -41,6 +48,34 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
   return ms === undefined ? undefined : ms / 1000;
 }
 
+/** Jira's settings as mcp-core's retry policy. */
+export const corePolicy = (policy: RetryPolicy): CorePolicy => ({
+  ...DEFAULT_RETRY_POLICY,
+  retries: policy.retries,
+  baseMs: policy.baseMs,
+  maxWaitMs: policy.maxWaitMs,
+});
+
+/**
+ * A failed request as mcp-core's retry policy reads it, or undefined when it must not be retried
+ * (an error retrying cannot help). A read-only POST, or a request that never reached Jira,
+ * counts as a GET: as safe to repeat.
+ */
+export function classifyFailure(
+  request: { method: string; path: string },
+  failure: { status?: number | undefined; code?: string | undefined; retryAfter?: string | undefined },
+): RetryFailure | undefined {
+  const network = failure.status === undefined;
+  const notSent = network && failure.code !== undefined && NOT_SENT.has(failure.code);
+  const dropped = network && failure.code !== undefined && DROPPED.has(failure.code);
+  if (network && !notSent && !dropped) return undefined;
+  return {
+    method: notSent || isRepeatable(request.method, request.path) ? 'GET' : request.method,
+    ...(network ? { networkError: true } : { status: failure.status! }),
+    headers: failure.retryAfter ? { 'retry-after': failure.retryAfter } : {},
+  };
+}
+
 /**
  * The wait in ms before retry number `attempt` (0-based), or undefined when the request must not
  * be retried: attempts used up, a status or error that retrying cannot help, a create that may
@@ -53,53 +88,13 @@ export function retryDelay(
   failure: { status?: number | undefined; code?: string | undefined; retryAfter?: string | undefined },
   random: () => number = Math.random,
 ): number | undefined {
-  const network = failure.status === undefined;
-  const notSent = network && failure.code !== undefined && NOT_SENT.has(failure.code);
-  const dropped = network && failure.code !== undefined && DROPPED.has(failure.code);
-  if (network && !notSent && !dropped) return undefined;
-  // A read-only POST, or a request that never reached Jira, is as safe to repeat as a GET.
-  const method = notSent || isRepeatable(request.method, request.path) ? 'GET' : request.method;
+  const classified = classifyFailure(request, failure);
+  if (!classified) return undefined;
   const decision = retryDecision(
-    {
-      method,
-      attempt: attempt + 1,
-      ...(network ? { networkError: true } : { status: failure.status! }),
-      headers: failure.retryAfter ? { 'retry-after': failure.retryAfter } : {},
-    },
-    { ...DEFAULT_RETRY_POLICY, retries: policy.retries, baseMs: policy.baseMs, maxWaitMs: policy.maxWaitMs },
+    { ...classified, attempt: attempt + 1 },
+    corePolicy(policy),
     Date.now(),
     random,
   );
   return decision.retry ? decision.waitMs : undefined;
-}
-
-/** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason as Error);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason as Error);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-/**
- * A pacer: each call resolves no sooner than `minIntervalMs` after the previous call resolved, in
- * call order, on the monotonic clock (the original used the wall clock and no lock).
- */
-export function createPacer(minIntervalMs: number): (signal?: AbortSignal) => Promise<void> {
-  let next = 0;
-  return async (signal) => {
-    if (minIntervalMs <= 0) return;
-    const now = performance.now();
-    const at = Math.max(now, next);
-    next = at + minIntervalMs;
-    if (at > now) await sleep(at - now, signal);
-  };
 }
