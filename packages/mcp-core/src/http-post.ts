@@ -103,7 +103,10 @@ export class PostTransport implements Transport {
     this.ids = messages.filter(isJSONRPCRequest).map((m) => m.id);
   }
 
-  async start(): Promise<void> {}
+  /** Nothing to open: the request is already read. */
+  start(): Promise<void> {
+    return Promise.resolve();
+  }
 
   /** Hands the POST's messages to the server (after connect). */
   deliver(): void {
