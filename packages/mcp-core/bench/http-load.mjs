@@ -18,7 +18,7 @@ import { cpuMicros, percentile } from './measure.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const RSS_REQUESTS = Number(process.env.BENCH_RSS_REQUESTS ?? 100_000);
-const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,16,64').split(',').map(Number);
+const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,16,64').split(',').filter(Boolean).map(Number);
 // BENCH_GOAL_BIN / BENCH_CACHE_BIN: other bundles (e.g. of an earlier commit) to compare with.
 const bins = {
   goal:
@@ -225,15 +225,21 @@ try {
             }
           }),
         );
-      await until(1000);
-      const after1k = rssKb(fresh.child.pid);
+      // Intermediate samples tell a leak (growing throughout) from a heap reaching its size.
+      const marks = [1000, 10_000, 50_000, RSS_REQUESTS].filter(
+        (n, i, all) => n <= RSS_REQUESTS && all.indexOf(n) === i,
+      );
+      const rss = [];
       const t0 = performance.now();
-      await until(RSS_REQUESTS);
-      const afterAll = rssKb(fresh.child.pid);
+      for (const n of marks) {
+        await until(n);
+        rss.push(rssKb(fresh.child.pid));
+      }
+      const [after1k] = rss;
+      const afterAll = rss[rss.length - 1];
       console.log(
-        `  RSS of a fresh HTTP instance: ${(after1k / 1024).toFixed(1)} MB after 1,000 requests, ` +
-          `${(afterAll / 1024).toFixed(1)} MB after ${RSS_REQUESTS.toLocaleString('en')} ` +
-          `(${(((afterAll - after1k) / after1k) * 100).toFixed(1)}%, ${Math.round((performance.now() - t0) / 1000)} s)`,
+        `  RSS of a fresh HTTP instance: ${marks.map((n, i) => `${(rss[i] / 1024).toFixed(1)} MB after ${n.toLocaleString('en')}`).join(', ')} ` +
+          `(last against first: ${(((afterAll - after1k) / after1k) * 100).toFixed(1)}%, ${Math.round((performance.now() - t0) / 1000)} s)`,
       );
       driver.close();
     }
