@@ -1,7 +1,7 @@
 // `npm test`: installs what is missing, runs lint, typecheck, every test, the build, the MCP
-// Bundle check, the packaging check and the release check, then checks that the run left nothing
-// behind (no process it started still runs, nothing it made under the temp folder remains) and
-// prints the closing count.
+// Bundle check, the packaging check, the release check and the HTTP conformance check, then checks
+// that the run left nothing behind (no process it started still runs, nothing it made under the
+// temp folder remains) and prints the closing count.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -64,7 +64,8 @@ let ok =
   ) &&
   run(['tools/scripts/mcpb.mjs', '--check'], env) &&
   run(['tools/scripts/pack-check.mjs'], env) &&
-  run(['tools/scripts/release-check.mjs'], env);
+  run(['tools/scripts/release-check.mjs'], env) &&
+  run(['tools/scripts/conformance.mjs'], env);
 
 // A process is the run's when it is new and runs from, or names, the repository or the run's
 // temp folder (redis-server runs in its data folder; servers and verdaccio name their script).

@@ -215,6 +215,31 @@ describe('serveHttp: the protocol over Streamable HTTP', () => {
     expect(res.body).toBe('');
   });
 
+  it('a batch is answered in order with one array; a bad Accept, Content-Type or message is refused as the SDK does', async () => {
+    const { serving } = await start();
+    const batch = await raw(serving.port, {
+      headers: MCP_HEADERS,
+      body: `[${callEcho('one')},${rpc('notifications/initialized', {}, null)},${rpc('tools/call', { name: 'echo', arguments: { text: 'two' } }, 2)}]`,
+    });
+    expect(batch.status).toBe(200);
+    const answers = JSON.parse(batch.body) as { id: number; result: { structuredContent: unknown } }[];
+    expect(answers.map((a) => [a.id, a.result.structuredContent])).toEqual([
+      [1, { text: 'one' }],
+      [2, { text: 'two' }],
+    ]);
+    const refused = [
+      [{ ...MCP_HEADERS, accept: 'application/json' }, callEcho(), 406],
+      [{ ...MCP_HEADERS, 'content-type': 'text/plain' }, callEcho(), 415],
+      [MCP_HEADERS, JSON.stringify({ not: 'json-rpc' }), 400],
+      [MCP_HEADERS, `[${initialize},${callEcho()}]`, 400],
+    ] as const;
+    for (const [headers, body, status] of refused) {
+      const res = await raw(serving.port, { headers, body });
+      expect(res.status).toBe(status);
+      expect(JSON.parse(res.body)).toMatchObject({ jsonrpc: '2.0', error: { code: expect.any(Number) } });
+    }
+  });
+
   it('an unsupported MCP-Protocol-Version gets 400; a supported one or none is served', async () => {
     const { serving } = await start();
     const bad = await raw(serving.port, {

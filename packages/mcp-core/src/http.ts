@@ -6,11 +6,12 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { z } from 'zod';
 import type { CoreConfig, EnvSchema } from './config.js';
 import type { ServerDefinition, ServerDeps } from './define.js';
 import { ConfigError } from './errors.js';
+import { checkPost, checkPostHeaders, PostTransport } from './http-post.js';
 import type { Logger, LoggerHandle } from './logger.js';
 import { buildServer, toolSchemas, type ToolSchemas } from './server.js';
 
@@ -301,6 +302,9 @@ export async function serveHttp<S extends EnvSchema, Deps extends ServerDeps>(
         );
       }
     }
+    const refused = checkPostHeaders(req);
+    if (refused?.kind === 'error')
+      return sendRpcError(res, refused.status, refused.message, {}, refused.code);
     let raw: Buffer;
     try {
       raw = await readBody(req, maxBody);
@@ -326,19 +330,25 @@ export async function serveHttp<S extends EnvSchema, Deps extends ServerDeps>(
     }
     Object.assign(note, describeMessage(body));
 
+    const check = checkPost(req, body);
+    if (check.kind === 'error') return sendRpcError(res, check.status, check.message, {}, check.code);
+    // Notifications and responses alone: a fresh server would only drop them.
+    if (check.kind === 'accepted') return void res.writeHead(202).end();
+
     const server = buildServer(definition, deps, options.config, reqLogger, schemas);
-    const transport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: undefined,
-      enableJsonResponse: true,
+    const answered = new Promise<JSONRPCMessage[]>((resolve) => {
+      const transport = new PostTransport(check.messages, req.headers, resolve);
+      transport.onerror = (error) => reqLogger.debug({ err: error.message }, 'transport');
+      // A client gone mid-call aborts the handler's signal (closing the server aborts handlers).
+      res.once('close', () => void server.close());
+      void server.connect(transport).then(() => transport.deliver());
     });
-    transport.onerror = (error) => reqLogger.debug({ err: error.message }, 'transport');
-    res.once('close', () => {
-      // A client gone mid-call aborts the handler's signal.
-      void transport.close();
-      void server.close();
-    });
-    await server.connect(transport);
-    await transport.handleRequest(req, res, body);
+    const responses = await answered;
+    if (res.destroyed) return; // the client went away
+    if (responses.length < check.requests) {
+      return sendRpcError(res, 500, 'Internal server error: the server closed before answering', {}, -32603);
+    }
+    sendJson(res, 200, check.batch ? responses : responses[0]);
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {

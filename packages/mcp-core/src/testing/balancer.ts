@@ -40,7 +40,11 @@ export async function startBalancer(targets: readonly string[]): Promise<Balance
         answer.on('error', () => res.destroy());
       },
     );
-    out.on('socket', (socket) => socket.once('connect', () => (sent = true)));
+    // A kept-alive socket is connected already (waiting for 'connect' there piles up listeners).
+    out.on('socket', (socket) => {
+      if (!socket.connecting) sent = true;
+      else socket.once('connect', () => (sent = true));
+    });
     out.on('error', (error: NodeJS.ErrnoException) => {
       if (res.headersSent) return void res.destroy();
       if (!sent && error.code === 'ECONNREFUSED') return forward(incoming, body, res, attempt + 1);
