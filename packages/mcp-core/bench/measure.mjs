@@ -8,7 +8,9 @@ export const bareServer = new URL('./bare-server.mjs', import.meta.url).pathname
 
 /** The bare server bundled exactly as the server bins are (tools/scripts/bundle.mjs), for cold starts. */
 export async function bundledBareServer() {
-  const { bundle } = await import('../../../tools/scripts/bundle.mjs');
+  // A URL, not a literal path: Nx would read a literal as mcp-core depending on the `scripts`
+  // project (the demo test), which depends on the servers, which depend on mcp-core.
+  const { bundle } = await import(new URL('../../../tools/scripts/bundle.mjs', import.meta.url).href);
   const outdir = join(mkdtempSync(join(tmpdir(), 'bare-bundle-')), 'bundle');
   await bundle(bareServer, outdir);
   return join(outdir, 'bare-server.js');
