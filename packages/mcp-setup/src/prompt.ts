@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
+import { SetupError } from './config-file.js';
 
 export interface Prompter {
   /** Asks one question; a secret's typing is not echoed. Resolves with the trimmed answer. */
@@ -31,7 +32,8 @@ export function createPrompter(
       muted = options.secret === true;
       try {
         const next = await lines.next();
-        if (next.done) throw new Error('no answer: the input ended');
+        if (next.done)
+          throw new SetupError('the input ended before every question was answered: nothing was written');
         return String(next.value).trim();
       } finally {
         if (muted && terminal) output.write('\n');

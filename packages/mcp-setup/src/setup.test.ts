@@ -418,6 +418,21 @@ describe('choices and refusals', () => {
     });
   });
 
+  it('says so plainly, with no stack trace, when the answers end early, and writes nothing', async () => {
+    const home = makeHome();
+    const result = await runSetup(
+      ['--interactive', '--client', 'cursor', '--servers', 'github', '--no-check'],
+      {
+        home,
+        input: '\n',
+      },
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('the input ended before every question was answered');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(home, '.cursor/mcp.json'))).toBe(false);
+  });
+
   it('asks for what is missing when interactive, without printing a secret typed in', async () => {
     const home = makeHome();
     const answers = ['', TOKEN, '', '', 'y'].join('\n'); // clone or npm, the token, REDIS_URL, REDIS_PASSWORD, confirm

@@ -92,7 +92,12 @@ async function collectValues(
   const missing: string[] = [];
   for (const server of options.servers) {
     const env = values.get(server.id)!;
-    const needed = server.env.filter((v) => v.required || v.secret);
+    // The vendor servers take Redis only to share rate limits between HTTP instances: a desktop
+    // setup does not ask for it (--env still sets it). Where Redis is a store choice, it asks.
+    const storeChoice = server.env.some((v) => /_(STORE|BACKEND)$/.test(v.name));
+    const needed = server.env.filter(
+      (v) => v.required || (v.secret && (storeChoice || !v.name.startsWith('REDIS_'))),
+    );
     if (options.prompter && needed.some((v) => (v.required ? !env[v.name] : !options.yes))) {
       options.out(`\n${server.id}: ${firstSentence(server.description)}`);
     }
