@@ -1,6 +1,6 @@
 import { CoreConfigSchema, describeConfig } from './config.js';
 import type { EnvSchema } from './config.js';
-import type { ServerDefinition, ServerDeps } from './define.js';
+import type { LoadedServerDefinition, ServerDeps } from './define.js';
 
 /** A Markdown table with its columns padded (the layout prettier gives a table). */
 function table(header: string[], rows: string[][]): string {
@@ -25,11 +25,13 @@ const firstSentence = (text: string) => {
 /**
  * The README tables of a server, generated from its definition: the environment variables it
  * reads beyond the shared MCP_* ones (default, secret, description) and every tool (toolset,
- * read-only mark, first sentence of its description), grouped by toolset.
+ * read-only mark, first sentence of its description), grouped by toolset. A definition with
+ * `loadTools` goes through loadServer first.
  */
 export function readmeTables<S extends EnvSchema, D extends ServerDeps>(
-  definition: ServerDefinition<S, D>,
+  definition: LoadedServerDefinition<S, D>,
 ): { env: string; tools: string } {
+  if (!definition.tools) throw new Error(`${definition.name}: load the tools first (loadServer)`);
   const shared = new Set(Object.keys(CoreConfigSchema.shape));
   const vars = describeConfig(definition.configSchema).filter((v) => !shared.has(v.name));
   const env = table(
@@ -78,7 +80,7 @@ const MARKERS = {
  */
 export function syncReadme<S extends EnvSchema, D extends ServerDeps>(
   readme: string,
-  definition: ServerDefinition<S, D>,
+  definition: LoadedServerDefinition<S, D>,
 ): string {
   const tables = readmeTables(definition);
   let text = readme;
