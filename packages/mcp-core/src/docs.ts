@@ -1,6 +1,6 @@
 import { CoreConfigSchema, describeConfig } from './config.js';
 import type { EnvSchema } from './config.js';
-import type { LoadedServerDefinition, ServerDeps } from './define.js';
+import type { ServerDefinition, ServerDeps } from './define.js';
 
 /** A Markdown table with its columns padded (the layout prettier gives a table). */
 function table(header: string[], rows: string[][]): string {
@@ -29,7 +29,7 @@ const firstSentence = (text: string) => {
  * `loadTools` goes through loadServer first.
  */
 export function readmeTables<S extends EnvSchema, D extends ServerDeps>(
-  definition: LoadedServerDefinition<S, D>,
+  definition: ServerDefinition<S, D>,
 ): { env: string; tools: string } {
   if (!definition.tools) throw new Error(`${definition.name}: load the tools first (loadServer)`);
   const shared = new Set(Object.keys(CoreConfigSchema.shape));
@@ -80,7 +80,7 @@ const MARKERS = {
  */
 export function syncReadme<S extends EnvSchema, D extends ServerDeps>(
   readme: string,
-  definition: LoadedServerDefinition<S, D>,
+  definition: ServerDefinition<S, D>,
 ): string {
   const tables = readmeTables(definition);
   let text = readme;
