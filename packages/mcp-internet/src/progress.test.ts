@@ -8,7 +8,10 @@ let site: FakeSite;
 let s: ServerSession<Deps>;
 beforeAll(async () => {
   site = await startFakeSite();
-  s = await connectServer(server, { INTERNET_FETCH_ALLOW_HOSTS: '127.0.0.1', INTERNET_FETCH_TIMEOUT_SECONDS: '5' });
+  s = await connectServer(server, {
+    INTERNET_FETCH_ALLOW_HOSTS: '127.0.0.1',
+    INTERNET_FETCH_TIMEOUT_SECONDS: '5',
+  });
 });
 afterAll(async () => {
   await s?.close();
