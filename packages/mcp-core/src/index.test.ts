@@ -31,6 +31,7 @@ describe('public API', () => {
         "isRetryableStatus",
         "jsonish",
         "loadConfig",
+        "loadServer",
         "pageFields",
         "pageInfoShape",
         "paginate",
@@ -46,6 +47,7 @@ describe('public API', () => {
         "secret",
         "serverWaitMs",
         "syncReadme",
+        "toolListing",
         "toolSchemas",
         "z",
       ]
