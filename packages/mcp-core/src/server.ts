@@ -159,7 +159,9 @@ export function toolListing(tools: readonly AnyTool<never>[]): ListedTool[] {
 }
 
 /** The entry as sent in tools/list: the listing's own field (toolset) left out. */
-function advertised({ toolset: _toolset, ...tool }: ListedTool): Tool {
+function advertised(listed: ListedTool): Tool {
+  const { toolset, ...tool } = listed;
+  void toolset;
   return tool;
 }
 
@@ -176,7 +178,7 @@ function progressReporter(
   send: (notification: ServerNotification) => Promise<void>,
   logger: Logger,
 ): { report: ToolContext<unknown>['progress']; end(): void } {
-  if (token === undefined) return { report: () => {}, end: () => {} };
+  if (token === undefined) return { report: () => undefined, end: () => undefined };
   let last = -Infinity;
   let lastAt = -Infinity;
   let ended = false;
