@@ -1,6 +1,7 @@
 // Bundles a server's built bin (dist/bin.js) into dist/bundle/ with esbuild: one minified ESM
-// entry plus chunks for what is loaded lazily (ioredis, rotating-file-stream, the Redis stores), so `npx`
-// starts it without resolving hundreds of modules. Run in the package directory after `tsc`.
+// entry plus chunks for what is loaded lazily (ioredis, rotating-file-stream, the Redis stores, the
+// tool modules of a definition with `loadTools`), so `npx` starts it without resolving hundreds of
+// modules. Run in the package directory after `tsc`.
 // The benchmarks bundle the bare SDK server with the same function, to compare like with like.
 import { build } from 'esbuild';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,15 +35,18 @@ export async function bundle(entry, outdir, extraEntries = []) {
 }
 
 /**
- * Writes the JSON schemas of a built server's tools beside its bundle (tool-schemas.json), so the
- * running server answers its first tools/list without converting a zod schema (mcp-core's runner
- * reads the file when its name and version match the definition).
+ * Writes the tool listing of a built server beside its bundle (tool-schemas.json: every tool as
+ * tools/list advertises it, with its toolset), so the running bin answers initialize and its
+ * first tools/list without loading a tool module or converting a zod schema (mcp-core's runner
+ * reads the file when its name and version match the definition). Loading the definition here
+ * also runs defineServer's checks on its tools, so a bad definition fails the build.
  */
 export async function writeToolSchemas(serverModule, outdir) {
   const { server } = await import(pathToFileURL(resolve(serverModule)).href);
   const core = createRequire(resolve('package.json')).resolve('@org/mcp-core');
-  const { toolSchemas } = await import(pathToFileURL(core).href);
-  const saved = { name: server.name, version: server.version, tools: toolSchemas(server.tools) };
+  const { loadServer, toolListing } = await import(pathToFileURL(core).href);
+  const loaded = await loadServer(server);
+  const saved = { name: server.name, version: server.version, tools: toolListing(loaded.tools) };
   writeFileSync(resolve(outdir, 'tool-schemas.json'), JSON.stringify(saved));
 }
 

@@ -17,9 +17,9 @@ for (const dir of readdirSync(root)) {
   const { server } = await import(pathToFileURL(join(pkg, 'dist/server.js')).href);
   if (!server?.configSchema) continue; // not a server definition (e.g. mcp-core's own server.js)
   const core = createRequire(join(pkg, 'package.json')).resolve('@org/mcp-core');
-  const { syncReadme } = await import(pathToFileURL(core).href);
+  const { loadServer, syncReadme } = await import(pathToFileURL(core).href);
   const readme = readFileSync(join(pkg, 'README.md'), 'utf8');
-  const next = syncReadme(readme, server);
+  const next = syncReadme(readme, await loadServer(server));
   if (next === readme) continue;
   stale.push(`packages/${dir}/README.md`);
   if (!check) writeFileSync(join(pkg, 'README.md'), next);

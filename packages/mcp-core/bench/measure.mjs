@@ -95,4 +95,65 @@ export async function coldStarts(targets, runs = 15) {
   return samples.map((s) => percentile(s, 50));
 }
 
+/**
+ * Spawn → first `tools/list` answer of each `{ label, command?, args, env }` (command defaults to
+ * this Node), over `runs` fresh processes each, spawned in turns (one of each per round) so that
+ * drift in the machine's speed hits all alike. Returns each target with `p50` (ms), `ratio` (to
+ * the first target's p50), `cpuMs`/`cpuRatio` (the server's CPU time until it answered, p50, on
+ * Linux) and `tools` (how many tools it listed).
+ */
+export async function firstToolsList(targets, runs = 15) {
+  const samples = targets.map(() => []);
+  const cpu = targets.map(() => []);
+  const counts = targets.map(() => 0);
+  for (let i = 0; i < runs; i++) {
+    for (const [k, t] of targets.entries()) {
+      const start = process.hrtime.bigint();
+      const server = await spawnStdioServer({
+        command: t.command ?? process.execPath,
+        args: t.args,
+        env: t.env,
+      });
+      try {
+        const { tools } = await server.client.listTools();
+        samples[k].push(Number(process.hrtime.bigint() - start) / 1e6);
+        const used = cpuMicros(server.child.pid);
+        if (used !== undefined) cpu[k].push(used / 1000);
+        counts[k] = tools.length;
+      } finally {
+        await server.close();
+      }
+    }
+  }
+  const base = percentile(samples[0], 50);
+  const cpuBase = cpu[0].length ? percentile(cpu[0], 50) : undefined;
+  return targets.map((t, k) => {
+    const p50 = percentile(samples[k], 50);
+    const cpuMs = cpu[k].length ? percentile(cpu[k], 50) : undefined;
+    return {
+      label: t.label,
+      p50,
+      ratio: p50 / base,
+      // The server's own CPU time up to the answer: what load on the machine disturbs least.
+      ...(cpuMs !== undefined && cpuBase ? { cpuMs, cpuRatio: cpuMs / cpuBase } : {}),
+      tools: counts[k],
+    };
+  });
+}
+
+/** Prints the rows of firstToolsList. */
+export function printToolsList(rows, runs = 15) {
+  console.log(
+    `spawn → first tools/list, p50 of ${runs} spawned in turns (ratio to the first row; CPU: the server's own CPU time until it answered):`,
+  );
+  const width = Math.max(...rows.map((r) => r.label.length)) + 2;
+  for (const r of rows) {
+    const cpu =
+      r.cpuMs === undefined ? '' : `   CPU ${r.cpuMs.toFixed(1).padStart(6)} ms  ${r.cpuRatio.toFixed(2)}x`;
+    console.log(
+      `  ${r.label.padEnd(width)} ${r.p50.toFixed(1).padStart(7)} ms  ${r.ratio.toFixed(2)}x${cpu}  (${r.tools} tools)`,
+    );
+  }
+}
+
 export { spawnStdioServer };

@@ -48,8 +48,15 @@ export interface ServerDefinitionInput<S extends EnvSchema, Deps extends ServerD
   /** The env schema (extends CoreConfigSchema). */
   configSchema: S;
   toolsets: Toolsets;
-  /** Every tool the server has; MCP_* filters pick the ones offered. */
-  tools: readonly AnyTool<Deps>[];
+  /** Every tool the server has; MCP_* filters pick the ones offered. Give this or `loadTools`. */
+  tools?: readonly AnyTool<Deps>[];
+  /**
+   * Loads the tools on demand instead (`() => import('./tools/index.js')`), so that a bundled bin
+   * answers `initialize` and `tools/list` from the listing the bundle step precomputed without
+   * evaluating a tool module (zod schemas, vendor clients) first; it loads them at the first
+   * `tools/call` or right after the first listing. `loadServer` loads and checks them.
+   */
+  loadTools?: () => Promise<{ tools: readonly AnyTool<Deps>[] }>;
   /** Builds clients and stores; should do no slow I/O (the server answers `initialize` after it). */
   createDeps(config: z.infer<S>, logger: Logger): Promise<Deps> | Deps;
   /**
@@ -72,43 +79,87 @@ export interface ServerDefinition<S extends EnvSchema = EnvSchema, Deps extends 
   readonly defaultToolsets: readonly string[];
 }
 
+/** A definition whose tools are at hand (given as `tools`, or loaded by loadServer). */
+export type LoadedServerDefinition<
+  S extends EnvSchema = EnvSchema,
+  Deps extends ServerDeps = ServerDeps,
+> = ServerDefinition<S, Deps> & { readonly tools: readonly AnyTool<Deps>[] };
+
 const SNAKE_CASE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
+
+function fail(name: string, problems: string[]): void {
+  if (problems.length > 0) {
+    throw new Error(`${name}: invalid server definition:\n  - ${problems.join('\n  - ')}`);
+  }
+}
 
 /**
  * Defines a server. Throws at once (at import time, so in every test) when two tools share a
  * name, a tool or toolset name is not snake_case, a tool names a toolset the table lacks, or a
- * toolset has no tools.
+ * toolset has no tools. With `loadTools`, the tool checks run when loadServer loads them (in
+ * every test through connectServer, and at build time in the bundle step).
  */
 export function defineServer<S extends EnvSchema, Deps extends ServerDeps>(
   definition: ServerDefinitionInput<S, Deps>,
 ): ServerDefinition<S, Deps> {
   const problems: string[] = [];
-  const seen = new Set<string>();
-  const used = new Set<string>();
   for (const id of Object.keys(definition.toolsets)) {
     if (!SNAKE_CASE.test(id)) problems.push(`toolset "${id}" is not snake_case`);
   }
-  for (const tool of definition.tools) {
-    if (!SNAKE_CASE.test(tool.name)) problems.push(`tool "${tool.name}" is not snake_case`);
-    if (seen.has(tool.name)) problems.push(`tool "${tool.name}" is defined twice`);
-    seen.add(tool.name);
-    if (!Object.hasOwn(definition.toolsets, tool.toolset)) {
-      problems.push(`tool "${tool.name}" names toolset "${tool.toolset}", which is not in the toolset table`);
-    }
-    used.add(tool.toolset);
+  if ((definition.tools === undefined) === (definition.loadTools === undefined)) {
+    problems.push('give either tools or loadTools');
   }
-  for (const id of Object.keys(definition.toolsets)) {
-    if (!used.has(id)) problems.push(`toolset "${id}" has no tools`);
-  }
-  if (problems.length > 0) {
-    throw new Error(`${definition.name}: invalid server definition:\n  - ${problems.join('\n  - ')}`);
-  }
+  if (definition.tools) problems.push(...toolProblems(definition.toolsets, definition.tools));
+  fail(definition.name, problems);
   return {
     ...definition,
     defaultToolsets: Object.entries(definition.toolsets)
       .filter(([, info]) => info.default)
       .map(([id]) => id),
   };
+}
+
+function toolProblems(toolsets: Toolsets, tools: readonly AnyTool<never>[]): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  const used = new Set<string>();
+  for (const tool of tools) {
+    if (!SNAKE_CASE.test(tool.name)) problems.push(`tool "${tool.name}" is not snake_case`);
+    if (seen.has(tool.name)) problems.push(`tool "${tool.name}" is defined twice`);
+    seen.add(tool.name);
+    if (!Object.hasOwn(toolsets, tool.toolset)) {
+      problems.push(`tool "${tool.name}" names toolset "${tool.toolset}", which is not in the toolset table`);
+    }
+    used.add(tool.toolset);
+  }
+  for (const id of Object.keys(toolsets)) {
+    if (!used.has(id)) problems.push(`toolset "${id}" has no tools`);
+  }
+  return problems;
+}
+
+const loading = new WeakMap<object, Promise<LoadedServerDefinition>>();
+
+/**
+ * The definition with its tools at hand: itself when it was given `tools`, else a copy with the
+ * tools `loadTools` brings, checked as defineServer checks them (rejects with the same message).
+ * Loads once per definition.
+ */
+export function loadServer<S extends EnvSchema, Deps extends ServerDeps>(
+  definition: ServerDefinition<S, Deps>,
+): Promise<LoadedServerDefinition<S, Deps>> {
+  const { tools, loadTools } = definition;
+  if (tools) return Promise.resolve({ ...definition, tools });
+  let loaded = loading.get(definition);
+  if (!loaded) {
+    loaded = (async () => {
+      const module = await loadTools!();
+      fail(definition.name, toolProblems(definition.toolsets, module.tools as readonly AnyTool<never>[]));
+      return { ...definition, tools: module.tools } as unknown as LoadedServerDefinition;
+    })();
+    loading.set(definition, loaded);
+  }
+  return loaded as unknown as Promise<LoadedServerDefinition<S, Deps>>;
 }
 
 /** The server-level options the shared MCP_* variables set. */

@@ -25,11 +25,13 @@ const firstSentence = (text: string) => {
 /**
  * The README tables of a server, generated from its definition: the environment variables it
  * reads beyond the shared MCP_* ones (default, secret, description) and every tool (toolset,
- * read-only mark, first sentence of its description), grouped by toolset.
+ * read-only mark, first sentence of its description), grouped by toolset. A definition with
+ * `loadTools` goes through loadServer first.
  */
 export function readmeTables<S extends EnvSchema, D extends ServerDeps>(
   definition: ServerDefinition<S, D>,
 ): { env: string; tools: string } {
+  if (!definition.tools) throw new Error(`${definition.name}: load the tools first (loadServer)`);
   const shared = new Set(Object.keys(CoreConfigSchema.shape));
   const vars = describeConfig(definition.configSchema).filter((v) => !shared.has(v.name));
   const env = table(

@@ -3,10 +3,11 @@
 // `@org/mcp-core/testing`.
 
 // A server: one definition, run by one call.
-export { defineServer, defineToolsets } from './define.js';
+export { defineServer, defineToolsets, loadServer } from './define.js';
 export type {
   ServerDefinition,
   ServerDefinitionInput,
+  LoadedServerDefinition,
   ServerDeps,
   CheckResult,
   Toolsets,
@@ -15,8 +16,8 @@ export type {
 export { runServer, readPackageInfo } from './run.js';
 export { readmeTables, syncReadme } from './docs.js';
 export type { RunOptions } from './run.js';
-export { buildServer, toolSchemas, McpServer, ResourceTemplate } from './server.js';
-export type { ToolSchemas } from './server.js';
+export { buildServer, toolSchemas, toolListing, McpServer, ResourceTemplate } from './server.js';
+export type { ToolSchemas, ListedTool } from './server.js';
 
 // Tools.
 export { defineTool, jsonish } from './tool.js';
@@ -25,7 +26,14 @@ export { paginate, fitToBudget, encodeCursor, decodeCursor, pageInfoShape, pageF
 
 // HTTP: one client and one retry policy for every vendor API.
 export { createHttpClient, httpStatus, isNetworkError } from './http/client.js';
-export type { HttpAuth, HttpClient, HttpClientOptions, HttpRequest, HttpResponse, VendorError } from './http/client.js';
+export type {
+  HttpAuth,
+  HttpClient,
+  HttpClientOptions,
+  HttpRequest,
+  HttpResponse,
+  VendorError,
+} from './http/client.js';
 export {
   retryDecision,
   serverWaitMs,

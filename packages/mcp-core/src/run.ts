@@ -2,11 +2,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { z } from 'zod';
 import { formatEnvHelp, loadConfig, secretNames, type CoreConfig, type EnvSchema } from './config.js';
-import type { CheckResult, ServerDefinition, ServerDeps } from './define.js';
+import {
+  loadServer,
+  type CheckResult,
+  type LoadedServerDefinition,
+  type ServerDefinition,
+  type ServerDeps,
+} from './define.js';
 import { ConfigError } from './errors.js';
-import { runHttp, takeTransportFlag } from './http.js';
 import { createLogger } from './logger.js';
-import { buildServer, type ToolSchemas } from './server.js';
+import { buildServer, type ListedTool, type ToolSchemas } from './server.js';
 import { LineStdioTransport } from './stdio.js';
 
 /**
@@ -38,7 +43,7 @@ export interface RunOptions {
 }
 
 /** The toolsets and tools of a definition, as `--help` shows them. */
-export function formatToolHelp(definition: ServerDefinition): string {
+export function formatToolHelp(definition: LoadedServerDefinition): string {
   const lines: string[] = [];
   for (const [id, info] of Object.entries(definition.toolsets)) {
     lines.push(`  ${id}${info.default ? '  (default)' : ''}\n      ${info.description}`);
@@ -49,7 +54,7 @@ export function formatToolHelp(definition: ServerDefinition): string {
   return lines.join('\n');
 }
 
-function usage(definition: ServerDefinition): string {
+function usage(definition: LoadedServerDefinition): string {
   return [
     `${definition.name} ${definition.version}`,
     '',
@@ -103,21 +108,30 @@ export function secretValues(schema: EnvSchema, config: Record<string, unknown>)
   return [...new Set(values.filter((v) => v.length > 0))];
 }
 
-/** The tool schemas the bundle step wrote next to the running bundle, if any (see toolSchemas). */
-function bundledSchemas(definition: ServerDefinition): ToolSchemas | undefined {
+/**
+ * The tool listing the bundle step wrote next to the running bundle (tool-schemas.json, see
+ * toolListing), if any and if it is this definition's (same name and version).
+ */
+function bundledListing(definition: ServerDefinition): ListedTool[] | undefined {
   try {
     const file = new URL('./tool-schemas.json', import.meta.url);
     if (!existsSync(file)) return undefined;
     const saved = JSON.parse(readFileSync(file, 'utf8')) as {
       name?: string;
       version?: string;
-      tools?: ToolSchemas;
+      tools?: unknown;
     };
-    return saved.name === definition.name && saved.version === definition.version ? saved.tools : undefined;
+    const mine = saved.name === definition.name && saved.version === definition.version;
+    return mine && Array.isArray(saved.tools) ? (saved.tools as ListedTool[]) : undefined;
   } catch {
     return undefined;
   }
 }
+
+const schemasOf = (listing: readonly ListedTool[]): ToolSchemas =>
+  Object.fromEntries(
+    listing.map((t) => [t.name, { inputSchema: t.inputSchema, outputSchema: t.outputSchema }]),
+  );
 
 /**
  * Runs a server definition over stdio: config → logger → deps → server → transport. Exits 1 with
@@ -135,7 +149,12 @@ export async function runServer<S extends EnvSchema, Deps extends ServerDeps>(
   const def = definition as unknown as ServerDefinition;
   let transportFlag: 'stdio' | 'http' | undefined;
   try {
-    ({ argv, transport: transportFlag } = takeTransportFlag(argv));
+    // The HTTP runner (and the SDK's HTTP transport, which makes Node load its fetch) is loaded
+    // only when asked for: a stdio start does not pay for it.
+    if (argv.some((a) => a === '--transport' || a.startsWith('--transport='))) {
+      const { takeTransportFlag } = await import('./http.js');
+      ({ argv, transport: transportFlag } = takeTransportFlag(argv));
+    }
   } catch (error) {
     err(`${def.name}: ${message(error)}\nRun with --help for usage.`);
     process.exit(1);
@@ -149,7 +168,7 @@ export async function runServer<S extends EnvSchema, Deps extends ServerDeps>(
     process.exit(1);
   }
   if (flag === '--help' || flag === '-h') {
-    out(usage(def));
+    out(usage(await loadServer(def)));
     process.exit(0);
   }
   if (flag === '--version' || flag === '-v') {
@@ -216,13 +235,27 @@ export async function runServer<S extends EnvSchema, Deps extends ServerDeps>(
     process.exit(ok ? 0 : 1);
   }
 
+  const listing = bundledListing(def);
   if ((transportFlag ?? core.MCP_TRANSPORT) === 'http') {
-    return runHttp({ definition, deps, config, logger, log, schemas: bundledSchemas(def) });
+    // A server per request: the tools are loaded once, up front.
+    const { runHttp } = await import('./http.js');
+    return runHttp({
+      definition: await loadServer(definition),
+      deps,
+      config,
+      logger,
+      log,
+      ...(listing ? { schemas: schemasOf(listing) } : {}),
+    });
   }
 
   let server: McpServer;
   try {
-    server = buildServer(definition, deps, config, logger, bundledSchemas(def));
+    // With the bundle's listing, initialize and tools/list need no tool module: the tools are
+    // loaded at the first call (or right after the first listing). Without it, now.
+    server = listing
+      ? buildServer(definition, deps, config, logger, listing)
+      : buildServer(await loadServer(definition), deps, config, logger);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     err(`${def.name}: ${error.message}`);

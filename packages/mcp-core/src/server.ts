@@ -4,14 +4,15 @@ import {
   CallToolRequestSchema,
   ListToolsRequestSchema,
   type CallToolResult,
+  type ServerNotification,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from './logger.js';
 import type { z } from 'zod';
 import type { CoreConfig, EnvSchema } from './config.js';
-import { coreOptions, type ServerDefinition, type ServerDeps } from './define.js';
+import { coreOptions, loadServer, type ServerDefinition, type ServerDeps } from './define.js';
 import { ConfigError, ToolError, isToolError, toErrorEnvelope, type ErrorEnvelope } from './errors.js';
-import { inputJsonSchema, outputJsonSchema, type AnyTool } from './tool.js';
+import { inputJsonSchema, outputJsonSchema, type AnyTool, type ToolContext } from './tool.js';
 
 export { McpServer, ResourceTemplate };
 
@@ -27,14 +28,19 @@ export interface ToolFilter {
   excludeTools?: readonly string[];
 }
 
+/** What selectTools needs of a tool (a definition or a listing entry). */
+type Selectable = { name: string; toolset: string; annotations: { readOnlyHint: boolean } };
+
 /**
  * Applies a filter to a server's flat tool list. Throws a ConfigError naming every unknown
  * tool or toolset, so a typo fails at start instead of silently hiding tools.
  * `defaultToolsets` (default: all) applies when neither toolsets nor tools are given.
  */
-export function selectTools<
-  T extends { name: string; toolset: string; annotations: { readOnlyHint: boolean } },
->(tools: readonly T[], filter: ToolFilter = {}, defaultToolsets?: readonly string[]): T[] {
+export function selectTools<T extends Selectable>(
+  tools: readonly T[],
+  filter: ToolFilter = {},
+  defaultToolsets?: readonly string[],
+): T[] {
   const names = new Set(tools.map((t) => t.name));
   const toolsets = new Set(tools.map((t) => t.toolset));
   const problems: string[] = [];
@@ -67,8 +73,18 @@ export interface CreateMcpServerOptions<Deps> {
   version: string;
   /** Told to the client at `initialize`: what the server is for and which store it uses. */
   instructions?: string;
-  /** Every tool the server has; the filter picks the ones offered. */
-  tools: readonly AnyTool<Deps>[];
+  /** Every tool the server has; the filter picks the ones offered. Give this or `loadTools`. */
+  tools?: readonly AnyTool<Deps>[];
+  /**
+   * Loads the tools at the first tools/call (or right after the first tools/list); needs
+   * `listing`, from which tools/list is answered and the filter picks.
+   */
+  loadTools?: () => Promise<readonly AnyTool<Deps>[]>;
+  /**
+   * Every tool as tools/list advertises it (toolListing, as the bundle step writes it), so that
+   * no zod schema is converted, or with `loadTools` even built, before the first listing.
+   */
+  listing?: readonly ListedTool[];
   deps: Deps;
   logger: Logger;
   filter?: ToolFilter;
@@ -113,6 +129,79 @@ export function toolSchemas(tools: readonly AnyTool<never>[]): ToolSchemas {
       },
     ]),
   );
+}
+
+/** One tool as tools/list advertises it, plus its toolset (for the MCP_* filters). */
+export type ListedTool = Tool & {
+  toolset: string;
+  annotations: NonNullable<Tool['annotations']> & { readOnlyHint: boolean };
+};
+
+function listedTool(t: AnyTool<never>, known?: ToolSchemas[string]): ListedTool {
+  return {
+    name: t.name,
+    title: t.title,
+    description: t.description,
+    inputSchema: known?.inputSchema ?? (inputJsonSchema(t.input) as Tool['inputSchema']),
+    outputSchema: known?.outputSchema ?? (outputJsonSchema(t.output) as Tool['outputSchema']),
+    annotations: fullAnnotations(t as AnyTool<unknown>),
+    ...(t._meta ? { _meta: t._meta } : {}),
+    toolset: t.toolset,
+  };
+}
+
+/**
+ * Every tool of `tools` as tools/list advertises it, with its toolset: what the bundle step
+ * writes beside the bin (tool-schemas.json) for the bin to list without loading a tool module.
+ */
+export function toolListing(tools: readonly AnyTool<never>[]): ListedTool[] {
+  return tools.map((t) => listedTool(t));
+}
+
+/** The entry as sent in tools/list: the listing's own field (toolset) left out. */
+function advertised(listed: ListedTool): Tool {
+  const { toolset, ...tool } = listed;
+  void toolset;
+  return tool;
+}
+
+/** Progress notifications of one call are at least this far apart (the last step excepted). */
+export const PROGRESS_INTERVAL_MS = 100;
+
+/**
+ * The `progress` of a ToolContext: sends notifications/progress with the request's token (none
+ * without one), increasing only, at most one per PROGRESS_INTERVAL_MS except the final step
+ * (`done >= total`), and nothing once the call has answered.
+ */
+function progressReporter(
+  token: string | number | undefined,
+  send: (notification: ServerNotification) => Promise<void>,
+  logger: Logger,
+): { report: ToolContext<unknown>['progress']; end(): void } {
+  if (token === undefined) return { report: () => undefined, end: () => undefined };
+  let last = -Infinity;
+  let lastAt = -Infinity;
+  let ended = false;
+  const report = (done: number, total?: number, message?: string) => {
+    if (ended || !Number.isFinite(done) || done <= last) return;
+    const now = performance.now();
+    const final = total !== undefined && done >= total;
+    if (!final && now - lastAt < PROGRESS_INTERVAL_MS) return;
+    last = done;
+    lastAt = now;
+    send({
+      method: 'notifications/progress',
+      params: {
+        progressToken: token,
+        progress: done,
+        ...(total !== undefined && Number.isFinite(total) ? { total } : {}),
+        ...(message ? { message } : {}),
+      },
+    }).catch((error: unknown) =>
+      logger.debug({ err: error instanceof Error ? error.message : String(error) }, 'progress not sent'),
+    );
+  };
+  return { report, end: () => (ended = true) };
 }
 
 // With the u flag a surrogate pair is one code point, so only a lone surrogate matches.
@@ -160,7 +249,7 @@ function describeIssues(error: z.ZodError): string {
     .join('; ');
 }
 
-function fullAnnotations(tool: AnyTool<unknown>): NonNullable<Tool['annotations']> {
+function fullAnnotations(tool: AnyTool<unknown>): ListedTool['annotations'] {
   const a = tool.annotations;
   return a.readOnlyHint
     ? {
@@ -179,9 +268,20 @@ function fullAnnotations(tool: AnyTool<unknown>): NonNullable<Tool['annotations'
  * envelope; resources and prompts can still be registered on the returned server as usual.
  */
 export function createMcpServer<Deps>(options: CreateMcpServerOptions<Deps>): McpServer {
-  const tools = selectTools(options.tools, options.filter, options.defaultToolsets);
-  const byName = new Map(tools.map((t) => [t.name, t]));
-  const allNames = new Set(options.tools.map((t) => t.name));
+  const eagerTools = options.tools;
+  if (!eagerTools && !(options.listing && options.loadTools)) {
+    throw new Error('createMcpServer needs tools, or a listing and loadTools');
+  }
+  // The filter picks from the listing when there is one: it has every name, toolset and hint.
+  const entries: readonly Selectable[] = options.listing ?? eagerTools!;
+  const selected = selectTools(entries, options.filter, options.defaultToolsets);
+  const chosen = new Set(selected.map((t) => t.name));
+  const allNames = new Set(entries.map((t) => t.name));
+  const pick = (all: readonly AnyTool<Deps>[]) =>
+    new Map(all.filter((t) => chosen.has(t.name)).map((t) => [t.name, t]));
+  const eager = eagerTools ? pick(eagerTools) : undefined;
+  let lazy: Promise<Map<string, AnyTool<Deps>>> | undefined;
+  const loadTools = () => (lazy ??= options.loadTools!().then(pick));
   const outputBudget = options.outputBudget ?? 20000;
   const maxInputChars = options.maxInputChars ?? 1_000_000;
   const server = new McpServer(
@@ -192,18 +292,16 @@ export function createMcpServer<Deps>(options: CreateMcpServerOptions<Deps>): Mc
   // Built on the first tools/list, not at start: converting every schema costs start-up time.
   let listed: Tool[] | undefined;
   const listTools = (): Tool[] =>
-    (listed ??= tools.map((t) => {
-      const known = options.schemas?.[t.name];
-      return {
-        name: t.name,
-        title: t.title,
-        description: t.description,
-        inputSchema: known?.inputSchema ?? (inputJsonSchema(t.input) as Tool['inputSchema']),
-        outputSchema: known?.outputSchema ?? (outputJsonSchema(t.output) as Tool['outputSchema']),
-        annotations: fullAnnotations(t as AnyTool<unknown>),
-      };
-    }));
-  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listTools() }));
+    (listed ??= options.listing
+      ? (selected as ListedTool[]).map(advertised)
+      : (selected as AnyTool<Deps>[]).map((t) =>
+          advertised(listedTool(t as AnyTool<never>, options.schemas?.[t.name])),
+        ));
+  server.server.setRequestHandler(ListToolsRequestSchema, () => {
+    // The listing is on its way: load the tools now, before the first call waits for them.
+    if (!eager && !lazy) setImmediate(() => void loadTools().catch(() => undefined));
+    return { tools: listTools() };
+  });
 
   // Registered as Protocol does it, past Server's tools/call override: that override parses the
   // request a second time (Protocol already did) and the result against CallToolResultSchema,
@@ -214,9 +312,10 @@ export function createMcpServer<Deps>(options: CreateMcpServerOptions<Deps>): Mc
     CallToolRequestSchema,
     async (request, extra): Promise<CallToolResult> => {
       const { name, arguments: args } = request.params;
-      const tool = byName.get(name);
       const logger = options.logger.child({ tool: name });
+      const progress = progressReporter(request.params._meta?.progressToken, extra.sendNotification, logger);
       try {
+        const tool = (eager ?? (await loadTools())).get(name);
         if (!tool) {
           throw allNames.has(name)
             ? new ToolError('forbidden', `Tool "${name}" is not enabled on this server`, {
@@ -242,6 +341,7 @@ export function createMcpServer<Deps>(options: CreateMcpServerOptions<Deps>): Mc
           signal: extra.signal,
           logger,
           outputBudget,
+          progress: progress.report,
         });
         const output = options.validateOutput
           ? tool.output.safeParse(raw)
@@ -263,6 +363,8 @@ export function createMcpServer<Deps>(options: CreateMcpServerOptions<Deps>): Mc
         );
         if (envelope.type !== 'internal') logger.info({ envelope }, 'tool call failed');
         return errorResult(envelope);
+      } finally {
+        progress.end();
       }
     },
   );
@@ -272,22 +374,32 @@ export function createMcpServer<Deps>(options: CreateMcpServerOptions<Deps>): Mc
 /**
  * The protocol server of a definition: the tools the configuration enables, the instructions,
  * and whatever `extend` registers (resources, prompts). Does no I/O; the stdio runner builds one
- * per process, the HTTP runner one per request.
+ * per process, the HTTP runner one per request. `precomputed` is the bundle's: the listing
+ * (toolListing), or only the schemas (toolSchemas). A definition with `loadTools` needs the
+ * listing, or loadServer first.
  */
 export function buildServer<S extends EnvSchema, Deps extends ServerDeps>(
   definition: ServerDefinition<S, Deps>,
   deps: Deps,
   config: z.infer<S>,
   logger: Logger,
-  schemas?: ToolSchemas,
+  precomputed?: ToolSchemas | readonly ListedTool[],
 ): McpServer {
   const { instructions, maxInputChars, mapError, extend } = definition;
+  const listing = Array.isArray(precomputed) ? (precomputed as readonly ListedTool[]) : undefined;
+  const schemas = listing ? undefined : (precomputed as ToolSchemas | undefined);
+  if (!definition.tools && !listing) {
+    throw new Error(`${definition.name}: the tools are not loaded (await loadServer(definition) first)`);
+  }
   const text = typeof instructions === 'function' ? instructions(deps, config) : instructions;
   const server = createMcpServer({
     name: definition.name,
     version: definition.version,
     ...(text ? { instructions: text } : {}),
-    tools: definition.tools,
+    ...(definition.tools
+      ? { tools: definition.tools }
+      : { loadTools: async () => (await loadServer(definition)).tools }),
+    ...(listing ? { listing } : {}),
     deps,
     logger,
     ...coreOptions(config as CoreConfig),

@@ -18,6 +18,13 @@ export interface ToolContext<Deps> {
   logger: Logger;
   /** Size budget for list/search results, in characters of rendered text (MCP_MAX_OUTPUT_CHARS). */
   outputBudget: number;
+  /**
+   * Reports how far the call is (`done` of `total` steps) as a `notifications/progress` to a
+   * client that asked for it (a `progressToken` in the request); a no-op otherwise. Calls come
+   * through at most every PROGRESS_INTERVAL_MS (the last step always does), so a loop may call
+   * it once per item.
+   */
+  progress(done: number, total?: number, message?: string): void;
 }
 
 /** A tool: a static definition plus a handler that receives its dependencies. */
@@ -37,6 +44,11 @@ export interface ToolDefinition<
   input: In;
   output: Out;
   annotations: ToolAnnotations;
+  /**
+   * Advertised as is in the tool's `_meta` in `tools/list`, e.g.
+   * `{ 'anthropic/maxResultSizeChars': 100000 }`. Keys are namespaced (`vendor/name`).
+   */
+  _meta?: Record<string, unknown>;
   handler(input: z.output<In>, context: ToolContext<Deps>): Promise<z.input<Out>> | z.input<Out>;
   /** The text content shown beside `structuredContent`. @default compact JSON of the result */
   render?(output: z.output<Out>): string;

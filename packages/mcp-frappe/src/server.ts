@@ -2,7 +2,6 @@ import { defineServer, readPackageInfo, type ServerDefinition } from '@org/mcp-c
 import { ConfigSchema, siteOf, type Config } from './config.js';
 import { createDeps, type Deps } from './deps.js';
 import { TOOLSETS } from './toolsets.js';
-import { tools } from './tools/index.js';
 
 function instructions(_deps: unknown, config: Config): string {
   return [
@@ -24,7 +23,8 @@ export const server: ServerDefinition<typeof ConfigSchema, Deps> = defineServer(
   ...readPackageInfo(import.meta.url),
   configSchema: ConfigSchema,
   toolsets: TOOLSETS,
-  tools,
+  // Loaded at the first call: the bundled bin lists the tools from the precomputed listing.
+  loadTools: () => import('./tools/index.js'),
   createDeps,
   instructions,
 });

@@ -60,6 +60,8 @@ export interface CommitRequest {
   /** Where a missing branch starts (default: the default branch). */
   baseBranch?: string | null | undefined;
   signal: AbortSignal;
+  /** Told after each step: 3 reads, one per prepared file, then tree, commit and ref. */
+  progress?: (done: number, total: number, message?: string) => void;
 }
 
 /**
@@ -70,6 +72,9 @@ export interface CommitRequest {
  */
 export async function commitFiles(deps: Deps, request: CommitRequest) {
   const { branch, files, signal } = request;
+  const total = files.length + 6;
+  let done = 0;
+  const step = (message: string) => request.progress?.(++done, total, message);
   const ref = repoRef(request.repoName, deps.config);
   const gh = deps.github;
   const paths = files.map((f) => f.path);
@@ -93,17 +98,20 @@ export async function commitFiles(deps: Deps, request: CommitRequest) {
     head = await headOf((await repoAndBranch(deps, request.repoName, request.baseBranch)).branch);
     created = true;
   }
+  step('read the branch head');
   const { data: commit } = await gh.request('GET /repos/{owner}/{repo}/git/commits/{commit_sha}', {
     ...ref,
     commit_sha: head,
     request: { signal },
   });
+  step('read the head commit');
   const { data: tree } = await gh.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', {
     ...ref,
     tree_sha: commit.tree.sha,
     recursive: '1',
     request: { signal },
   });
+  step('read the tree');
   const existing = new Map(tree.tree.filter((e) => e.type === 'blob').map((e) => [e.path!, e]));
   const index: TreeIndex = {
     files: existing,
@@ -126,6 +134,7 @@ export async function commitFiles(deps: Deps, request: CommitRequest) {
       });
       entries.push({ path: f.path, mode, type: 'blob' as const, sha: blob.sha });
     } else entries.push({ path: f.path, mode, type: 'blob' as const, content: f.content! });
+    step(f.path);
   }
   const { data: newTree } = await gh.request('POST /repos/{owner}/{repo}/git/trees', {
     ...ref,
@@ -133,6 +142,7 @@ export async function commitFiles(deps: Deps, request: CommitRequest) {
     tree: entries,
     request: { signal },
   });
+  step('created the tree');
   const { data: newCommit } = await gh.request('POST /repos/{owner}/{repo}/git/commits', {
     ...ref,
     message: request.message,
@@ -140,6 +150,7 @@ export async function commitFiles(deps: Deps, request: CommitRequest) {
     parents: [head],
     request: { signal },
   });
+  step('created the commit');
   if (created) {
     await gh.request('POST /repos/{owner}/{repo}/git/refs', {
       ...ref,
@@ -164,6 +175,7 @@ export async function commitFiles(deps: Deps, request: CommitRequest) {
       );
     }
   }
+  step(created ? 'created the branch' : 'moved the branch');
   return {
     success: true as const,
     branch,

@@ -3,14 +3,14 @@ import { ConfigSchema } from './config.js';
 import { createDeps } from './deps.js';
 import { toToolError } from './github.js';
 import { TOOLSETS } from './toolsets.js';
-import { tools } from './tools/index.js';
 
 /** The GitHub server: what its bin runs and its tests build. */
 export const server = defineServer({
   ...readPackageInfo(import.meta.url),
   configSchema: ConfigSchema,
   toolsets: TOOLSETS,
-  tools,
+  // Loaded at the first call: the bundled bin lists the tools from the precomputed listing.
+  loadTools: () => import('./tools/index.js'),
   createDeps,
   mapError: toToolError,
   instructions:

@@ -1,10 +1,7 @@
 import { defineServer, readPackageInfo, ResourceTemplate, z, type McpServer } from '@org/mcp-core';
 import { ConfigSchema, type Config } from './config.js';
 import { createDeps, toToolError, type Deps } from './deps.js';
-import { summarizeTask } from './schemas.js';
 import { TOOLSETS } from './toolsets.js';
-import { tools } from './tools/index.js';
-import { describePlan } from './tools/planning.js';
 
 function instructions(deps: Deps): string {
   return [
@@ -33,6 +30,8 @@ function registerResources(server: McpServer, deps: Deps, config: Config): void 
     { title: 'Goal', description: 'A goal with its tasks (summaries)', mimeType: 'application/json' },
     async (uri, { goal_id }) => {
       const { goal, tasks } = await deps.engine.getGoal(String(goal_id));
+      // Imported here: the tool modules stay out of the start-up path.
+      const { summarizeTask } = await import('./schemas.js');
       return {
         contents: [
           {
@@ -55,6 +54,7 @@ function registerResources(server: McpServer, deps: Deps, config: Config): void 
     },
     async (uri, { goal_id }) => {
       const { goal, tasks } = await deps.engine.getGoal(String(goal_id));
+      const { describePlan } = await import('./tools/planning.js');
       const plan = describePlan(goal, tasks, { mermaid: true, budget: config.MCP_MAX_OUTPUT_CHARS });
       const text = [
         `# Plan for ${goal.id}: ${goal.title}`,
@@ -112,7 +112,8 @@ export const server = defineServer({
   ...readPackageInfo(import.meta.url),
   configSchema: ConfigSchema,
   toolsets: TOOLSETS,
-  tools,
+  // Loaded at the first call: the bundled bin lists the tools from the precomputed listing.
+  loadTools: () => import('./tools/index.js'),
   createDeps,
   mapError: toToolError,
   instructions,

@@ -2,14 +2,14 @@ import { defineServer, readPackageInfo } from '@org/mcp-core';
 import { ConfigSchema } from './config.js';
 import { createDeps } from './deps.js';
 import { TOOLSETS } from './toolsets.js';
-import { tools } from './tools/index.js';
 
 /** The internet server: what its bin runs and its tests build. */
 export const server = defineServer({
   ...readPackageInfo(import.meta.url),
   configSchema: ConfigSchema,
   toolsets: TOOLSETS,
-  tools,
+  // Loaded at the first call: the bundled bin lists the tools from the precomputed listing.
+  loadTools: () => import('./tools/index.js'),
   createDeps,
   instructions: (deps) => {
     const providers = deps.search.providers();

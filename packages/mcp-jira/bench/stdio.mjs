@@ -13,7 +13,8 @@ import {
   bareServer,
   bundledBareServer,
   interleaved,
-  percentile,
+  firstToolsList,
+  printToolsList,
   spawnStdioServer,
   toolCall,
 } from '../../mcp-core/bench/measure.mjs';
@@ -118,25 +119,7 @@ try {
     { label: 'mcp-jira bundle (all toolsets)', args: [bin], env: jiraEnv },
     { label: 'mcp-jira bundle (default toolsets)', args: [bin], env: { ...jiraEnv, MCP_TOOLSETS: '' } },
   ];
-  const samples = targets.map(() => []);
-  for (let i = 0; i < 15; i++) {
-    for (const [k, t] of targets.entries()) {
-      const start = process.hrtime.bigint();
-      const s = await spawnStdioServer({ command: process.execPath, args: t.args, env: t.env });
-      const { tools } = await s.client.listTools();
-      samples[k].push(Number(process.hrtime.bigint() - start) / 1e6);
-      t.tools = tools.length;
-      await s.close();
-    }
-  }
-  const base = percentile(samples[0], 50);
-  console.log('spawn → first tools/list, p50 of 15 spawned in turns:');
-  for (const [k, t] of targets.entries()) {
-    const p50 = percentile(samples[k], 50);
-    console.log(
-      `  ${t.label.padEnd(36)} ${p50.toFixed(1).padStart(7)} ms  ${(p50 / base).toFixed(2)}x  (${t.tools} tools)`,
-    );
-  }
+  printToolsList(await firstToolsList(targets, 15), 15);
 } finally {
   for (const c of cleanups) await c();
 }

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { syncReadme } from '@org/mcp-core';
+import { loadServer, syncReadme } from '@org/mcp-core';
 import { server } from './server.js';
 
-it('the README tables match the server definition (regenerate: node tools/scripts/docs.mjs)', () => {
+it('the README tables match the server definition (regenerate: node tools/scripts/docs.mjs)', async () => {
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
   // syncReadme takes ServerDefinition<EnvSchema, ServerDeps>; an `instructions(deps: Deps, …)`
   // function does not fit that parameter type, though syncReadme never calls it.
-  expect(syncReadme(readme, server as unknown as Parameters<typeof syncReadme>[1])).toBe(readme);
+  expect(syncReadme(readme, (await loadServer(server)) as unknown as Parameters<typeof syncReadme>[1])).toBe(
+    readme,
+  );
 });

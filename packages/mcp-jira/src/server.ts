@@ -3,7 +3,6 @@ import { ConfigSchema, type Config } from './config.js';
 import { createDeps, type Deps } from './deps.js';
 import { toToolError } from './jira/errors.js';
 import { TOOLSETS } from './toolsets.js';
-import { tools } from './tools/index.js';
 
 function instructions(_deps: unknown, config: Config): string {
   return [
@@ -26,7 +25,8 @@ export const server: ServerDefinition<typeof ConfigSchema, Deps> = defineServer(
   ...readPackageInfo(import.meta.url),
   configSchema: ConfigSchema,
   toolsets: TOOLSETS,
-  tools,
+  // Loaded at the first call: the bundled bin lists the tools from the precomputed listing.
+  loadTools: () => import('./tools/index.js'),
   createDeps,
   mapError: toToolError,
   instructions,

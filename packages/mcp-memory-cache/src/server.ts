@@ -2,7 +2,6 @@ import { defineServer, readPackageInfo } from '@org/mcp-core';
 import { ConfigSchema, type Config } from './config.js';
 import { createDeps, toToolError, type Deps } from './deps.js';
 import { TOOLSETS } from './toolsets.js';
-import { tools } from './tools/index.js';
 
 const instructions = (deps: Deps) =>
   [
@@ -16,7 +15,8 @@ export const server = defineServer({
   ...readPackageInfo(import.meta.url),
   configSchema: ConfigSchema,
   toolsets: TOOLSETS,
-  tools,
+  // Loaded at the first call: the bundled bin lists the tools from the precomputed listing.
+  loadTools: () => import('./tools/index.js'),
   createDeps,
   mapError: toToolError,
   instructions,

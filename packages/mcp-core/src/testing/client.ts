@@ -5,9 +5,9 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { z } from 'zod';
 import { loadConfig, type EnvSchema } from '../config.js';
-import type { ServerDefinition, ServerDeps } from '../define.js';
 import type { ErrorEnvelope } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
+import { loadServer, type ServerDefinition, type ServerDeps } from '../define.js';
 import { buildServer } from '../server.js';
 
 export { Client };
@@ -100,10 +100,12 @@ export async function connectServer<S extends EnvSchema, Deps extends ServerDeps
   env: Record<string, string>,
   options: ConnectServerOptions<S, Deps> = {},
 ): Promise<ServerSession<Deps>> {
+  // Loads (and checks) a `loadTools` definition's tools, as the bundle step does at build time.
+  const loaded = await loadServer(definition);
   const config = loadConfig(definition.configSchema, env);
   const logger = options.logger ?? (await createLogger({ name: 'test', level: 'silent' })).logger;
   const deps = await (options.createDeps ?? definition.createDeps)(config, logger);
-  const session = await connectInMemory(buildServer(definition, deps, config, logger));
+  const session = await connectInMemory(buildServer(loaded, deps, config, logger));
   return {
     ...session,
     deps,

@@ -572,7 +572,7 @@ export const commitMultipleFiles = tool({
     commit: z.object({ sha: z.string(), message: z.string(), url: z.string(), parent: z.string() }),
   }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
-  handler: ({ repo_name, branch, files, commit_message, base_branch }, { deps, signal }) =>
+  handler: ({ repo_name, branch, files, commit_message, base_branch }, { deps, signal, progress }) =>
     commitFiles(deps, {
       repoName: repo_name,
       branch,
@@ -580,6 +580,7 @@ export const commitMultipleFiles = tool({
       message: commit_message,
       baseBranch: base_branch,
       signal,
+      progress,
     }),
 });
 

@@ -1,9 +1,25 @@
 import { z } from '@org/mcp-core';
-import { ErrorSchema, FetchResultSchema, MAX_BATCH, batchList, mapBounded, pageWindow, renderFetch, unique } from './shared.js';
+import {
+  ErrorSchema,
+  FetchResultSchema,
+  MAX_BATCH,
+  batchList,
+  mapBounded,
+  pageWindow,
+  renderFetch,
+  unique,
+} from './shared.js';
 import { tool } from './tool.js';
 
 // Room left in the output budget for the fields around the content.
 const META_CHARS = 1500;
+
+/**
+ * Tells a client that keeps large tool results out of the conversation to let pages through
+ * whole: a page is cut to MCP_MAX_OUTPUT_CHARS (20000 by default), and the text beside the
+ * structured content roughly doubles it. A static value: tools/list is precomputed at build time.
+ */
+export const PAGE_RESULT_META = { 'anthropic/maxResultSizeChars': 100_000 };
 
 const timeoutField = z
   .number()
@@ -18,7 +34,9 @@ const maxLengthField = z
   .min(1)
   .max(1_000_000)
   .optional()
-  .describe('Most characters of content to return (default and upper bound: the output budget, MCP_MAX_OUTPUT_CHARS)');
+  .describe(
+    'Most characters of content to return (default and upper bound: the output budget, MCP_MAX_OUTPUT_CHARS)',
+  );
 
 /** The original's `web_fetch`, with paging as the reference fetch server does it. */
 export const webFetch = tool({
@@ -36,9 +54,15 @@ export const webFetch = tool({
   }),
   output: FetchResultSchema,
   annotations: { readOnlyHint: true, openWorldHint: true },
+  _meta: PAGE_RESULT_META,
   async handler({ url, timeout, max_length, start_index, raw }, { deps, signal, outputBudget }) {
     const pages = await deps.pages();
-    const page = await pages.fetchPage({ url, raw, signal, ...(timeout ? { timeoutMs: timeout * 1000 } : {}) });
+    const page = await pages.fetchPage({
+      url,
+      raw,
+      signal,
+      ...(timeout ? { timeoutMs: timeout * 1000 } : {}),
+    });
     const room = Math.max(1000, outputBudget - META_CHARS);
     return pageWindow(page, start_index, Math.min(max_length ?? room, room));
   },
@@ -56,7 +80,9 @@ export const batchFetchUrls = tool({
       `URLs to fetch, at most ${MAX_BATCH} (a JSON array, or the same as a JSON string)`,
     ),
     timeout: timeoutField,
-    max_length: maxLengthField.describe('Most characters of content per page (default: an equal share of the output budget)'),
+    max_length: maxLengthField.describe(
+      'Most characters of content per page (default: an equal share of the output budget)',
+    ),
   }),
   output: z.object({
     results: z.array(
@@ -73,19 +99,26 @@ export const batchFetchUrls = tool({
     duplicates_removed: z.number(),
   }),
   annotations: { readOnlyHint: true, openWorldHint: true },
-  async handler({ urls, timeout, max_length }, { deps, signal, logger, outputBudget }) {
+  _meta: PAGE_RESULT_META,
+  async handler({ urls, timeout, max_length }, { deps, signal, logger, outputBudget, progress }) {
     const { items, duplicates } = unique(urls, (u) => u.trim());
     const pages = await deps.pages();
     const share = Math.max(500, Math.floor((outputBudget - META_CHARS) / items.length) - 600);
+    let done = 0;
     const answers = await mapBounded(
       items,
       deps.config.INTERNET_MAX_CONCURRENCY,
-      async (url) =>
-        pageWindow(
-          await pages.fetchPage({ url, signal, ...(timeout ? { timeoutMs: timeout * 1000 } : {}) }),
-          0,
-          Math.min(max_length ?? share, share),
-        ),
+      async (url) => {
+        try {
+          return pageWindow(
+            await pages.fetchPage({ url, signal, ...(timeout ? { timeoutMs: timeout * 1000 } : {}) }),
+            0,
+            Math.min(max_length ?? share, share),
+          );
+        } finally {
+          progress(++done, items.length, url);
+        }
+      },
       logger,
       signal,
     );
@@ -93,6 +126,12 @@ export const batchFetchUrls = tool({
       a.ok ? { url: items[i]!, ok: true, result: a.value } : { url: items[i]!, ok: false, error: a.error },
     );
     const successful = results.filter((r) => r.ok).length;
-    return { results, total: results.length, successful, failed: results.length - successful, duplicates_removed: duplicates };
+    return {
+      results,
+      total: results.length,
+      successful,
+      failed: results.length - successful,
+      duplicates_removed: duplicates,
+    };
   },
 });

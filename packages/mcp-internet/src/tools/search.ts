@@ -13,6 +13,7 @@ import {
   toFilters,
   unique,
 } from './shared.js';
+import { PAGE_RESULT_META } from './fetch.js';
 import { tool } from './tool.js';
 
 const queryField = z.string().trim().min(1).max(400).describe('The search query (at most 400 characters)');
@@ -30,7 +31,10 @@ export const webSearch = tool({
   annotations: { readOnlyHint: true, openWorldHint: true },
   async handler(input, { deps, signal, outputBudget }) {
     const filters = toFilters(input);
-    const outcome = await deps.search.search(input.query, filters, { signal, ...(input.provider ? { only: input.provider } : {}) });
+    const outcome = await deps.search.search(input.query, filters, {
+      signal,
+      ...(input.provider ? { only: input.provider } : {}),
+    });
     return { query: input.query, ...searchAnswer(outcome, filters.count, outputBudget - 1500) };
   },
 });
@@ -66,15 +70,25 @@ export const batchSearch = tool({
     duplicates_removed: z.number(),
   }),
   annotations: { readOnlyHint: true, openWorldHint: true },
-  async handler({ queries, max_results, provider }, { deps, signal, logger, outputBudget }) {
+  async handler({ queries, max_results, provider }, { deps, signal, logger, outputBudget, progress }) {
     const { items, duplicates } = unique(queries, (q) => q);
+    let done = 0;
     const filters = toFilters({ max_results });
     const share = Math.floor((outputBudget - 1500) / items.length);
     const answers = await mapBounded(
       items,
       deps.config.INTERNET_MAX_CONCURRENCY,
-      async (query) =>
-        searchAnswer(await deps.search.search(query, filters, { signal, ...(provider ? { only: provider } : {}) }), filters.count, share),
+      async (query) => {
+        try {
+          return searchAnswer(
+            await deps.search.search(query, filters, { signal, ...(provider ? { only: provider } : {}) }),
+            filters.count,
+            share,
+          );
+        } finally {
+          progress(++done, items.length, query);
+        }
+      },
       logger,
       signal,
     );
@@ -82,7 +96,13 @@ export const batchSearch = tool({
       a.ok ? { query: items[i]!, ok: true, ...a.value } : { query: items[i]!, ok: false, error: a.error },
     );
     const successful = searches.filter((s) => s.ok).length;
-    return { searches, total: searches.length, successful, failed: searches.length - successful, duplicates_removed: duplicates };
+    return {
+      searches,
+      total: searches.length,
+      successful,
+      failed: searches.length - successful,
+      duplicates_removed: duplicates,
+    };
   },
 });
 
@@ -111,15 +131,24 @@ export const parallelSearchWithFilters = tool({
     duplicates_removed: z.number(),
   }),
   annotations: { readOnlyHint: true, openWorldHint: true },
-  async handler({ query, filters, provider }, { deps, signal, logger, outputBudget }) {
+  async handler({ query, filters, provider }, { deps, signal, logger, outputBudget, progress }) {
     const { items, duplicates } = unique(filters, filterKey);
+    let done = 0;
     const share = Math.floor((outputBudget - 1500) / items.length);
     const answers = await mapBounded(
       items,
       deps.config.INTERNET_MAX_CONCURRENCY,
       async (set) => {
         const common = toFilters(set);
-        return searchAnswer(await deps.search.search(query, common, { signal, ...(provider ? { only: provider } : {}) }), common.count, share);
+        try {
+          return searchAnswer(
+            await deps.search.search(query, common, { signal, ...(provider ? { only: provider } : {}) }),
+            common.count,
+            share,
+          );
+        } finally {
+          progress(++done, items.length);
+        }
       },
       logger,
       signal,
@@ -130,7 +159,14 @@ export const parallelSearchWithFilters = tool({
         : { applied_filters: items[i]! as Record<string, unknown>, ok: false, error: a.error },
     );
     const successful = searches.filter((s) => s.ok).length;
-    return { query, searches, total: searches.length, successful, failed: searches.length - successful, duplicates_removed: duplicates };
+    return {
+      query,
+      searches,
+      total: searches.length,
+      successful,
+      failed: searches.length - successful,
+      duplicates_removed: duplicates,
+    };
   },
 });
 
@@ -142,8 +178,17 @@ export const searchAndFetch = tool({
   description: `Searches, then (unless fetch_content is false) fetches each result's page with web_fetch's rules and adds its readable content (an equal share of the output budget each; page on with web_fetch) or fetch_error. ${PROVIDERS_NOTE}`,
   input: z.object({
     query: queryField,
-    max_results: z.number().int().min(1).max(10).default(5).describe('Results to search and fetch, 1 to 10 (default 5)'),
-    fetch_content: z.boolean().default(true).describe('Fetch each result (default true); false returns the search results only'),
+    max_results: z
+      .number()
+      .int()
+      .min(1)
+      .max(10)
+      .default(5)
+      .describe('Results to search and fetch, 1 to 10 (default 5)'),
+    fetch_content: z
+      .boolean()
+      .default(true)
+      .describe('Fetch each result (default true); false returns the search results only'),
     provider: providerField,
   }),
   output: z.object({
@@ -151,9 +196,12 @@ export const searchAndFetch = tool({
     ...searchAnswerShape,
     results: z.array(
       SearchResultSchema.extend({
-        content: z.string().optional().describe('The page as readable content, cut to this result\'s share'),
+        content: z.string().optional().describe("The page as readable content, cut to this result's share"),
         content_length: z.number().optional(),
-        truncated: z.boolean().optional().describe('More content follows; fetch the url with web_fetch and start_index'),
+        truncated: z
+          .boolean()
+          .optional()
+          .describe('More content follows; fetch the url with web_fetch and start_index'),
         next_start_index: z.number().optional(),
         fetch_error: ErrorSchema.optional(),
       }),
@@ -161,15 +209,22 @@ export const searchAndFetch = tool({
     fetch_summary: z.object({ attempted: z.number(), successful: z.number(), failed: z.number() }),
   }),
   annotations: { readOnlyHint: true, openWorldHint: true },
+  _meta: PAGE_RESULT_META,
   async handler({ query, max_results, fetch_content, provider }, { deps, signal, logger, outputBudget }) {
     const filters = toFilters({ max_results });
-    const outcome = await deps.search.search(query, filters, { signal, ...(provider ? { only: provider } : {}) });
+    const outcome = await deps.search.search(query, filters, {
+      signal,
+      ...(provider ? { only: provider } : {}),
+    });
     const answer = searchAnswer(outcome, filters.count, Math.floor(outputBudget / 3));
     if (!fetch_content || answer.results.length === 0) {
       return { query, ...answer, fetch_summary: { attempted: 0, successful: 0, failed: 0 } };
     }
     const pages = await deps.pages();
-    const share = Math.max(500, Math.floor((outputBudget - JSON.stringify(answer).length - 1000) / answer.results.length));
+    const share = Math.max(
+      500,
+      Math.floor((outputBudget - JSON.stringify(answer).length - 1000) / answer.results.length),
+    );
     const fetched = await mapBounded(
       answer.results,
       deps.config.INTERNET_MAX_CONCURRENCY,
