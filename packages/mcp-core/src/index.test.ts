@@ -62,14 +62,18 @@ describe('public API', () => {
     expect(Object.keys(testing).sort()).toMatchInlineSnapshot(`
       [
         "Client",
+        "answerProblem",
         "callTool",
         "connectHttp",
         "connectInMemory",
         "connectServer",
         "getFreePort",
+        "hostileCalls",
         "makeTempDir",
         "readToolResult",
         "removeTempDirs",
+        "runHostileCalls",
+        "seededRandom",
         "sendJson",
         "spawnHttpServer",
         "spawnStdioServer",
