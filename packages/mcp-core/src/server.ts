@@ -13,6 +13,8 @@ import type { CoreConfig, EnvSchema } from './config.js';
 import { coreOptions, loadServer, type ServerDefinition, type ServerDeps } from './define.js';
 import { ConfigError, ToolError, isToolError, toErrorEnvelope, type ErrorEnvelope } from './errors.js';
 import { inputJsonSchema, outputJsonSchema, type AnyTool, type ToolContext } from './tool.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
+import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
 
 export { McpServer, ResourceTemplate };
 
@@ -262,6 +264,14 @@ function fullAnnotations(tool: AnyTool<unknown>): ListedTool['annotations'] {
     : { title: tool.title, ...a };
 }
 
+// One validator per process, made on first use: the SDK makes a new Ajv for every Server
+// otherwise (most of the cost of a server built per HTTP request), and uses it only to check
+// elicitation answers.
+let ajv: AjvJsonSchemaValidator | undefined;
+const sharedValidator: jsonSchemaValidator = {
+  getValidator: (schema) => (ajv ??= new AjvJsonSchemaValidator()).getValidator(schema),
+};
+
 /**
  * An McpServer with the selected tools registered. Tools are dispatched by core rather than by
  * `McpServer.registerTool` so that every failure, bad input included, returns the one error
@@ -286,7 +296,11 @@ export function createMcpServer<Deps>(options: CreateMcpServerOptions<Deps>): Mc
   const maxInputChars = options.maxInputChars ?? 1_000_000;
   const server = new McpServer(
     { name: options.name, version: options.version },
-    { capabilities: { tools: {} }, ...(options.instructions ? { instructions: options.instructions } : {}) },
+    {
+      capabilities: { tools: {} },
+      jsonSchemaValidator: sharedValidator,
+      ...(options.instructions ? { instructions: options.instructions } : {}),
+    },
   );
 
   // Built on the first tools/list, not at start: converting every schema costs start-up time.
