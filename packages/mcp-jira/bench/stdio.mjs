@@ -34,8 +34,11 @@ try {
     platform: 'node',
     packages: 'external',
     logLevel: 'warning',
+    // The fake finds its OpenAPI subset next to its own source (test/fake-jira/openapi/).
+    define: {
+      'import.meta.url': JSON.stringify(new URL('../test/fake-jira/openapi.ts', import.meta.url).href),
+    },
   });
-  // One level below bench/, as test/fake-jira/ is below test/: the spec path it computes matches.
   const { startFakeJira } = await import(pathToFileURL(join(tmp, 'fake.mjs')).href);
   const fake = await startFakeJira();
   cleanups.unshift(() => fake.close());
