@@ -73,9 +73,10 @@ function userConfigEntry(doc) {
 /** The manifest of the server built in `dir`. */
 export async function manifestFor(dir) {
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-  const { server } = await import(pathToFileURL(join(dir, 'dist/server.js')).href);
+  const { server: definition } = await import(pathToFileURL(join(dir, 'dist/server.js')).href);
   const core = createRequire(join(dir, 'package.json')).resolve('@org/mcp-core');
-  const { describeConfig } = await import(pathToFileURL(core).href);
+  const { describeConfig, loadServer } = await import(pathToFileURL(core).href);
+  const server = await loadServer(definition); // the tool list, for a definition with loadTools
   // The server's own settings first (its token, its URL), then the ones every server shares.
   const all = describeConfig(server.configSchema).filter((doc) => !STDIO_ONLY(doc.name));
   const docs = [
