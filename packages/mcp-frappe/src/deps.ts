@@ -6,7 +6,7 @@ import {
   type Logger,
   type ServerDeps,
 } from '@org/mcp-core';
-import { connectRedis } from '@org/redis-connection';
+import { openPacingRedis } from '@org/redis-connection';
 import { plainHttpWarning, type Config } from './config.js';
 import { FrappeClient, type ClientOptions } from './frappe/client.js';
 import { MethodGuard } from './frappe/guard.js';
@@ -25,20 +25,14 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
 export function createDeps(config: Config, logger: Logger, options: ClientOptions = {}): Deps {
   // With REDIS_URL or REDIS_HOST and a FRAPPE_RATE_LIMIT_DELAY, the pause is kept per API key
   // across every instance; without, per process, and Redis is never touched.
-  const settings = config.FRAPPE_RATE_LIMIT_DELAY > 0 ? redisSettings(config) : undefined;
-  const redis = settings ? connectRedis(settings, logger) : undefined;
-  const client = redis?.then((c) => c.client);
-  client?.catch(() => undefined); // the pacer reports a failed connection when it first needs it
-  const pacer = client
+  const redis =
+    config.FRAPPE_RATE_LIMIT_DELAY > 0 ? openPacingRedis(redisSettings(config), logger) : undefined;
+  const pacer = redis
     ? createPacer(config.FRAPPE_RATE_LIMIT_DELAY * 1000, {
         shared: {
-          redis: client,
+          redis: redis.client,
           key: pacingKey('frappe', `${config.FRAPPE_API_KEY}:${config.FRAPPE_API_SECRET}`),
-          onUnavailable: (error) =>
-            logger.warn(
-              { error: (error as Error).message },
-              'rate limit: Redis does not answer, this instance paces its requests alone',
-            ),
+          onUnavailable: redis.onUnavailable,
         },
       })
     : undefined;
@@ -51,21 +45,11 @@ export function createDeps(config: Config, logger: Logger, options: ClientOption
     frappe,
     methods: new MethodGuard(config.FRAPPE_METHODS_ALLOW),
     async dispose() {
-      if (redis) await (await redis).close();
+      await redis?.close();
     },
     async check(): Promise<CheckResult[]> {
       const results: CheckResult[] = [];
-      if (redis) {
-        const connection = await redis;
-        const health = await connection.health();
-        results.push({
-          name: 'rate limit',
-          ok: health.ok,
-          detail: health.ok
-            ? `FRAPPE_RATE_LIMIT_DELAY shared through redis at ${connection.location}`
-            : `${health.detail}: each instance paces alone until it answers`,
-        });
-      }
+      if (redis) results.push(await redis.check('FRAPPE_RATE_LIMIT_DELAY'));
       if (warning) results.push({ name: 'transport', ok: true, detail: `warning: ${warning}` });
       try {
         const user = await frappe.whoAmI();

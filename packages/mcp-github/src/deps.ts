@@ -1,5 +1,5 @@
 import { redisSettings, type CheckResult, type Logger, type ServerDeps } from '@org/mcp-core';
-import { connectRedis } from '@org/redis-connection';
+import { openPacingRedis } from '@org/redis-connection';
 import type { Config } from './config.js';
 import { createGitHubClient, toToolError, type ClientOptions, type GitHubClient } from './github.js';
 
@@ -14,23 +14,9 @@ export interface Deps extends ServerDeps {
 export function createDeps(config: Config, logger: Logger, options: ClientOptions = {}): Deps {
   // With REDIS_URL or REDIS_HOST, GitHub's pauses are kept per token across every instance;
   // without, per process (the throttling plugin), and Redis is never touched.
-  const settings = redisSettings(config);
-  const redis = settings ? connectRedis(settings, logger) : undefined;
-  const client = redis?.then((c) => c.client);
-  client?.catch(() => undefined); // the pacers report a failed connection when they first need it
+  const redis = openPacingRedis(redisSettings(config), logger);
   const github = createGitHubClient(config, logger, {
-    ...(client
-      ? {
-          sharedPacing: {
-            redis: client,
-            onUnavailable: (error: unknown) =>
-              logger.warn(
-                { error: (error as Error).message },
-                'rate limit: Redis does not answer, this instance paces its requests alone',
-              ),
-          },
-        }
-      : {}),
+    ...(redis ? { sharedPacing: { redis: redis.client, onUnavailable: redis.onUnavailable } } : {}),
     ...options,
   });
   return {
@@ -38,21 +24,10 @@ export function createDeps(config: Config, logger: Logger, options: ClientOption
     logger,
     github,
     async dispose() {
-      if (redis) await (await redis).close();
+      await redis?.close();
     },
     async check(): Promise<CheckResult[]> {
-      const pacing: CheckResult[] = [];
-      if (redis) {
-        const connection = await redis;
-        const health = await connection.health();
-        pacing.push({
-          name: 'rate limit',
-          ok: health.ok,
-          detail: health.ok
-            ? `write and search pauses shared through redis at ${connection.location}`
-            : `${health.detail}: each instance paces alone until it answers`,
-        });
-      }
+      const pacing: CheckResult[] = redis ? [await redis.check('write and search pauses')] : [];
       try {
         const { data, headers } = await github.request('GET /user');
         const scopes = headers['x-oauth-scopes'];

@@ -1,5 +1,5 @@
 import { redisSettings, type CheckResult, type Logger, type ServerDeps } from '@org/mcp-core';
-import { connectRedis } from '@org/redis-connection';
+import { openPacingRedis } from '@org/redis-connection';
 import type { Config } from './config.js';
 import { parseAllowList, type Resolver } from './fetch/address-guard.js';
 import type { PageFetcher } from './fetch/pages.js';
@@ -29,7 +29,10 @@ export interface DepsOptions {
 
 /** The providers the configuration enables, in fallback order. */
 export function configuredProviders(config: Config): ConfiguredProvider[] {
-  const settings: Record<ProviderId, { baseUrl: string; apiKey?: string | undefined; engineId?: string | undefined; on: boolean }> = {
+  const settings: Record<
+    ProviderId,
+    { baseUrl: string; apiKey?: string | undefined; engineId?: string | undefined; on: boolean }
+  > = {
     brave: { baseUrl: config.BRAVE_API_URL, apiKey: config.BRAVE_API_KEY, on: !!config.BRAVE_API_KEY },
     tavily: { baseUrl: config.TAVILY_API_URL, apiKey: config.TAVILY_API_KEY, on: !!config.TAVILY_API_KEY },
     exa: { baseUrl: config.EXA_API_URL, apiKey: config.EXA_API_KEY, on: !!config.EXA_API_KEY },
@@ -60,28 +63,19 @@ export function daysUntilGoogleCloses(now: Date): number {
 /** Builds the search engine; the fetcher is built on first use. */
 export function createDeps(config: Config, logger: Logger, options: DepsOptions = {}): Deps {
   const providers = configuredProviders(config);
-  const secrets = [config.BRAVE_API_KEY, config.TAVILY_API_KEY, config.EXA_API_KEY, config.SERPER_API_KEY, config.GOOGLE_API_KEY]
-    .filter((v): v is string => !!v);
+  const secrets = [
+    config.BRAVE_API_KEY,
+    config.TAVILY_API_KEY,
+    config.EXA_API_KEY,
+    config.SERPER_API_KEY,
+    config.GOOGLE_API_KEY,
+  ].filter((v): v is string => !!v);
   // With REDIS_URL or REDIS_HOST (and a provider to pace), each provider's interval is kept per
   // API key across every instance; without, per process, and Redis is never touched.
-  const settings = providers.length > 0 ? redisSettings(config) : undefined;
-  const redis = settings ? connectRedis(settings, logger) : undefined;
-  const client = redis?.then((c) => c.client);
-  client?.catch(() => undefined); // the pacers report a failed connection when they first need it
+  const redis = providers.length > 0 ? openPacingRedis(redisSettings(config), logger, 'searches') : undefined;
   const search = createSearchEngine({
     providers,
-    ...(client
-      ? {
-          sharedPacing: {
-            redis: client,
-            onUnavailable: (error: unknown) =>
-              logger.warn(
-                { error: (error as Error).message },
-                'rate limit: Redis does not answer, this instance paces its searches alone',
-              ),
-          },
-        }
-      : {}),
+    ...(redis ? { sharedPacing: { redis: redis.client, onUnavailable: redis.onUnavailable } } : {}),
     timeoutMs: config.SEARCH_TIMEOUT_SECONDS * 1000,
     ...(config.SEARCH_MIN_INTERVAL_MS === undefined ? {} : { minIntervalMs: config.SEARCH_MIN_INTERVAL_MS }),
     userAgent: config.INTERNET_USER_AGENT,
@@ -110,22 +104,13 @@ export function createDeps(config: Config, logger: Logger, options: DepsOptions 
     },
     async check(): Promise<CheckResult[]> {
       const results: CheckResult[] = [];
-      if (redis) {
-        const connection = await redis;
-        const health = await connection.health();
-        results.push({
-          name: 'rate limit',
-          ok: health.ok,
-          detail: health.ok
-            ? `provider intervals shared through redis at ${connection.location}`
-            : `${health.detail}: each instance paces alone until it answers`,
-        });
-      }
+      if (redis) results.push(await redis.check('provider intervals'));
       if (providers.length === 0) {
         results.push({
           name: 'search',
           ok: true,
-          detail: 'no provider configured: the search tools answer a config error, web_fetch works (set BRAVE_API_KEY, TAVILY_API_KEY, EXA_API_KEY, SERPER_API_KEY, SEARXNG_URL or GOOGLE_API_KEY)',
+          detail:
+            'no provider configured: the search tools answer a config error, web_fetch works (set BRAVE_API_KEY, TAVILY_API_KEY, EXA_API_KEY, SERPER_API_KEY, SEARXNG_URL or GOOGLE_API_KEY)',
         });
       }
       for (const { provider } of providers) {
@@ -138,7 +123,11 @@ export function createDeps(config: Config, logger: Logger, options: DepsOptions 
             detail: `${provider.name} answered in ${Date.now() - started} ms (${outcome.results.length} result)`,
           });
         } catch (error) {
-          results.push({ name: provider.id, ok: false, detail: error instanceof Error ? error.message : String(error) });
+          results.push({
+            name: provider.id,
+            ok: false,
+            detail: error instanceof Error ? error.message : String(error),
+          });
         }
         if (provider.id === 'google') {
           const days = daysUntilGoogleCloses(now());
@@ -162,7 +151,7 @@ export function createDeps(config: Config, logger: Logger, options: DepsOptions 
     },
     async dispose() {
       if (pages) await (await pages).close();
-      if (redis) await (await redis).close();
+      if (redis) await redis.close();
     },
   };
 }

@@ -7,7 +7,7 @@ import {
   type ServerDeps,
   type ToolContext,
 } from '@org/mcp-core';
-import { connectRedis, type RedisConnection } from '@org/redis-connection';
+import { openPacingRedis } from '@org/redis-connection';
 import type { Config } from './config.js';
 import { createJiraClients, type ClientOptions, type JiraApis, type JiraClients } from './jira/client.js';
 import { toToolError } from './jira/errors.js';
@@ -29,17 +29,6 @@ export async function jiraCall<T>(ctx: ToolContext<Deps>, fn: (jira: JiraApis) =
   return ctx.deps.jira.withCall({ signal: ctx.signal, logger: ctx.logger }, () => fn(apis));
 }
 
-const pacingCheck = async (redis: RedisConnection): Promise<CheckResult> => {
-  const health = await redis.health();
-  return {
-    name: 'rate limit',
-    ok: health.ok,
-    detail: health.ok
-      ? `JIRA_RATE_LIMIT_DELAY shared through redis at ${redis.location}`
-      : `${health.detail}: each instance paces alone until it answers`,
-  };
-};
-
 const message = (error: unknown) =>
   toToolError(error)?.message ?? (error instanceof Error ? error.message : String(error));
 
@@ -49,20 +38,13 @@ const message = (error: unknown) =>
  * paces alone and Redis is never touched).
  */
 function sharedPacing(config: Config, logger: Logger) {
-  const settings = redisSettings(config);
-  if (!settings || config.JIRA_RATE_LIMIT_DELAY <= 0) return undefined;
-  const redis = connectRedis(settings, logger);
-  const client = redis.then((c) => c.client);
-  client.catch(() => undefined); // the pacer reports a failed connection when it first needs it
+  const redis = config.JIRA_RATE_LIMIT_DELAY > 0 ? openPacingRedis(redisSettings(config), logger) : undefined;
+  if (!redis) return undefined;
   const pacer = createPacer(config.JIRA_RATE_LIMIT_DELAY * 1000, {
     shared: {
-      redis: client,
+      redis: redis.client,
       key: pacingKey('jira', `${config.JIRA_EMAIL}:${config.JIRA_API_TOKEN}`),
-      onUnavailable: (error) =>
-        logger.warn(
-          { error: (error as Error).message },
-          'rate limit: Redis does not answer, this instance paces its requests alone',
-        ),
+      onUnavailable: redis.onUnavailable,
     },
   });
   return { redis, pacer };
@@ -79,11 +61,11 @@ export function createDeps(config: Config, logger: Logger, options: ClientOption
     jira,
     filter,
     async dispose() {
-      if (shared) await (await shared.redis).close();
+      await shared?.redis.close();
     },
     async check(): Promise<CheckResult[]> {
       const results: CheckResult[] = [];
-      if (shared) results.push(await pacingCheck(await shared.redis));
+      if (shared) results.push(await shared.redis.check('JIRA_RATE_LIMIT_DELAY'));
       const api = await jira.apis();
       try {
         const me = await api.v3.myself.getCurrentUser();

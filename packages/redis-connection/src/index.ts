@@ -215,3 +215,6 @@ export function openRedisOrLocal<T extends object, K extends MethodNames<T>>(opt
     },
   };
 }
+
+export { openPacingRedis } from './pacing.js';
+export type { PacingRedis } from './pacing.js';
