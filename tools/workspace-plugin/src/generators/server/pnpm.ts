@@ -7,7 +7,9 @@ import * as path from 'path';
  * tools/scripts/pnpm.mjs picks it: the one on PATH when it is the pinned major, else npx.
  */
 export function pnpmCommand(root: string): string[] {
-  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { packageManager?: string };
+  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+    packageManager?: string;
+  };
   const pinned = (pkg.packageManager ?? 'pnpm@10').replace(/^pnpm@/, '');
   const probe = spawnSync('pnpm', ['--version'], { encoding: 'utf8' });
   if (probe.status === 0 && probe.stdout.trim().split('.')[0] === pinned.split('.')[0]) return ['pnpm'];

@@ -75,7 +75,11 @@ describe('server generator', () => {
     for (const marker of ['env-table:start', 'env-table:end', 'tool-table:start', 'tool-table:end']) {
       expect(readme).toContain(`<!-- ${marker}`);
     }
+    // Computed from mcp-core's CoreConfigSchema at generation time, so shared variables added
+    // later (the HTTP transport's) are there too.
     expect(readme).toContain('`MCP_LOG_LEVEL`, `MCP_LOG_FILE`, `MCP_READ_ONLY`');
+    expect(readme).toContain('`MCP_HTTP_PORT`');
+    expect(readme).toMatch(/\| `server_info` \| info +\| yes +\|/);
     expect(readJson(tree, 'tsconfig.json').references).toContainEqual({ path: './packages/mcp-thing' });
     expect(readJson(tree, 'packages/mcp-thing/tsconfig.lib.json').references).toEqual([
       { path: '../mcp-core/tsconfig.lib.json' },

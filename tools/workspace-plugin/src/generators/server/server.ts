@@ -1,6 +1,7 @@
 import { spawnSync } from 'child_process';
 import { formatFiles, generateFiles, updateJson, type GeneratorCallback, type Tree } from '@nx/devkit';
 import * as path from 'path';
+import { writeGeneratedFiles } from './generated';
 import { pnpmCommand } from './pnpm';
 import type { ServerGeneratorSchema } from './schema';
 
@@ -9,10 +10,13 @@ const NAME = /^mcp-[a-z0-9]+(-[a-z0-9]+)*$/;
 /**
  * Scaffolds packages/<name> as an MCP server in the house shape (one definition in server.ts, a
  * toolset table, a tool file per toolset, tests through MCP and of the built bin, a committed
- * tools/list snapshot, README tables generated from the definition) and leaves the workspace in
+ * tools/list snapshot and README tables, both computed from the new definition at generation time) and leaves the workspace in
  * sync: root TypeScript references, a changeset, and (unless skipInstall) the lockfile.
  */
-export async function serverGenerator(tree: Tree, options: ServerGeneratorSchema): Promise<GeneratorCallback> {
+export async function serverGenerator(
+  tree: Tree,
+  options: ServerGeneratorSchema,
+): Promise<GeneratorCallback> {
   if (!NAME.test(options.name)) {
     throw new Error(`"${options.name}" is not a server name: use mcp-<kebab-case>`);
   }
@@ -40,6 +44,8 @@ export async function serverGenerator(tree: Tree, options: ServerGeneratorSchema
     `---\n'${packageName}': minor\n---\n\nFirst release: ${description}\n`,
   );
   await formatFiles(tree);
+  // After formatting: the tables sit between prettier-ignore markers, the snapshot is not formatted.
+  await writeGeneratedFiles(tree, projectRoot);
   return () => {
     if (!options.skipInstall) installLockfile(tree.root);
   };

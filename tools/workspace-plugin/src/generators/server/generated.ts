@@ -1,0 +1,107 @@
+import { workspaceRoot, type Tree } from '@nx/devkit';
+import { spawnSync } from 'child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { createRequire } from 'module';
+import { tmpdir } from 'os';
+import * as path from 'path';
+
+/**
+ * The generated files that are read from the definition, not written by hand: the README's env
+ * and tool tables (mcp-core's syncReadme, as tools/scripts/docs.mjs writes them) and the tools/list
+ * snapshot (as src/tools.snapshot.test.ts makes it). They are computed from the new package's own
+ * server.ts and test/env.ts, still in the tree, and mcp-core's source, so that they match what the
+ * package's tests compare them with, whatever the shared variables or the template tool are today.
+ */
+export async function writeGeneratedFiles(tree: Tree, projectRoot: string): Promise<void> {
+  const { readme, tools } = await evaluate(tree, projectRoot);
+  tree.write(`${projectRoot}/README.md`, readme);
+  tree.write(`${projectRoot}/src/__snapshots__/tools.json`, tools);
+}
+
+// What the package's readme and snapshot tests do, as one script: README.md beside it in, the
+// two results out.
+const ENTRY = `
+import { readFileSync, writeFileSync } from 'node:fs';
+import { syncReadme } from '@org/mcp-core';
+import { connectServer } from '@org/mcp-core/testing';
+import { testEnv } from './test/env.js';
+import { server } from './src/server.js';
+
+const at = (file) => new URL(file, import.meta.url);
+writeFileSync(at('README.md'), syncReadme(readFileSync(at('README.md'), 'utf8'), server));
+const session = await connectServer(server, testEnv({ MCP_TOOLSETS: 'all' }));
+const { tools } = await session.client.listTools();
+await session.close();
+writeFileSync(at('tools.json'), JSON.stringify(tools, null, 2));
+`;
+
+/**
+ * Bundles ENTRY with esbuild (the workspace's, as tools/scripts/bundle.mjs uses it): the new
+ * package's files from the tree, @org/mcp-core from its source (the `@org/source` condition, so no
+ * build is needed), everything else from node_modules (both on disk, in the workspace the generator
+ * runs in); then runs it in a temp folder holding the package's package.json, which its
+ * readPackageInfo(import.meta.url) reads.
+ */
+async function evaluate(tree: Tree, projectRoot: string): Promise<{ readme: string; tools: string }> {
+  const requireFromRoot = createRequire(path.join(workspaceRoot, 'package.json'));
+  const esbuild = requireFromRoot('esbuild') as typeof import('esbuild');
+  const core = path.join(workspaceRoot, 'packages/mcp-core');
+  const entry = `${projectRoot}/generator-entry.ts`;
+  const result = await esbuild.build({
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    conditions: ['@org/source'],
+    logLevel: 'error',
+    banner: {
+      js: "import { createRequire as __genRequire } from 'node:module'; const require = __genRequire(import.meta.url);",
+    },
+    plugins: [
+      {
+        name: 'generated-package',
+        setup(build) {
+          // @org/mcp-core: its source, from the workspace (the new package is not linked yet).
+          build.onResolve({ filter: /^@org\/mcp-core(\/testing)?$/ }, (args) => ({
+            path: path.join(core, args.path.endsWith('/testing') ? 'src/testing/index.ts' : 'src/index.ts'),
+          }));
+          build.onResolve({ filter: /generator-entry\.ts$/ }, () => ({ path: entry, namespace: 'tree' }));
+          // The new package's own files live only in the tree so far.
+          build.onResolve({ filter: /^\./ }, (args) => {
+            if (args.namespace !== 'tree') return undefined;
+            const file = path.posix
+              .join(path.posix.dirname(args.importer), args.path)
+              .replace(/\.js$/, '.ts');
+            if (!tree.exists(file)) return { errors: [{ text: `${file} is not in the generated package` }] };
+            return { path: file, namespace: 'tree' };
+          });
+          build.onLoad({ filter: /.*/, namespace: 'tree' }, (args) => ({
+            contents: args.path === entry ? ENTRY : tree.read(args.path, 'utf-8')!,
+            loader: 'ts',
+            resolveDir: path.join(workspaceRoot, path.posix.dirname(args.path)),
+          }));
+        },
+      },
+    ],
+  });
+  const dir = mkdtempSync(path.join(tmpdir(), 'server-generator-'));
+  try {
+    mkdirSync(path.join(dir, 'src'));
+    writeFileSync(path.join(dir, 'package.json'), tree.read(`${projectRoot}/package.json`)!);
+    writeFileSync(path.join(dir, 'src/README.md'), tree.read(`${projectRoot}/README.md`)!);
+    writeFileSync(path.join(dir, 'src/evaluate.mjs'), result.outputFiles[0]!.contents);
+    const run = spawnSync(process.execPath, [path.join(dir, 'src/evaluate.mjs')], {
+      encoding: 'utf8',
+      timeout: 60000,
+    });
+    if (run.status !== 0) {
+      throw new Error(`computing the README tables and tools/list snapshot failed:\n${run.stderr}`);
+    }
+    const read = (file: string) => readFileSync(path.join(dir, 'src', file), 'utf8');
+    return { readme: read('README.md'), tools: read('tools.json') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
