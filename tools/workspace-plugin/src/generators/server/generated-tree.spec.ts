@@ -110,7 +110,12 @@ it('leaves a tree whose new server installs, syncs, lints, typechecks, builds, b
   nxTargets('build');
   nxTargets('bundle');
   nxTargets('lint', 'typecheck', 'test', 'mcpb');
-  expect(existsSync(path.join(pkgDir(), `dist/mcpb/${NAME}.mcpb`))).toBe(true);
+  // What `mcpb.mjs --check` in npm test does for each server: validate, unpack, start, list tools.
+  const check = `import { checkBundle } from './tools/scripts/mcpb.mjs';
+    console.log(JSON.stringify(await checkBundle(${JSON.stringify(pkgDir())}, ${JSON.stringify(path.join(work, 'tmp'))})));`;
+  const checked = must(process.execPath, ['--input-type=module', '-e', check]);
+  const line = checked.split('\n').find((l) => l.startsWith('{"name":'));
+  expect(JSON.parse(line ?? '{}')).toMatchObject({ name: `@org/${NAME}`, tools: 1 });
 }, 900_000);
 
 it('a new tool with a required variable makes only the snapshot and README tests stale, until regenerated', () => {
@@ -146,7 +151,7 @@ export const infoTools = [serverInfo, greet];`,
   nxTargets('build');
   nxTargets('bundle');
   expect(failingTestFiles()).toEqual(['src/readme.test.ts', 'src/tools.snapshot.test.ts']);
-  const { CI: _ci, ...local } = env; // CI=true does not write snapshots
+  const local = { ...env, CI: undefined }; // CI=true does not write snapshots
   must(
     process.execPath,
     [path.join(repo, 'node_modules/vitest/vitest.mjs'), 'run', 'src/tools.snapshot.test.ts', '--update'],

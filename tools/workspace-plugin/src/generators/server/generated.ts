@@ -35,6 +35,19 @@ await session.close();
 writeFileSync(at('tools.json'), JSON.stringify(tools, null, 2));
 `;
 
+type Resolved = { path: string; namespace?: string } | { errors: { text: string }[] } | undefined;
+/** The part of esbuild used here: the workspace's own (root devDependency), not one of the plugin's. */
+interface Esbuild {
+  build(options: Record<string, unknown>): Promise<{ outputFiles: { contents: Uint8Array }[] }>;
+}
+interface PluginBuild {
+  onResolve(
+    options: { filter: RegExp },
+    resolve: (args: { path: string; importer: string; namespace: string }) => Resolved,
+  ): void;
+  onLoad(options: { filter: RegExp; namespace: string }, load: (args: { path: string }) => object): void;
+}
+
 /**
  * Bundles ENTRY with esbuild (the workspace's, as tools/scripts/bundle.mjs uses it): the new
  * package's files from the tree, @org/mcp-core from its source (the `@org/source` condition, so no
@@ -44,7 +57,7 @@ writeFileSync(at('tools.json'), JSON.stringify(tools, null, 2));
  */
 async function evaluate(tree: Tree, projectRoot: string): Promise<{ readme: string; tools: string }> {
   const requireFromRoot = createRequire(path.join(workspaceRoot, 'package.json'));
-  const esbuild = requireFromRoot('esbuild') as typeof import('esbuild');
+  const esbuild = requireFromRoot('esbuild') as Esbuild;
   const core = path.join(workspaceRoot, 'packages/mcp-core');
   const entry = `${projectRoot}/generator-entry.ts`;
   const result = await esbuild.build({
@@ -62,7 +75,7 @@ async function evaluate(tree: Tree, projectRoot: string): Promise<{ readme: stri
     plugins: [
       {
         name: 'generated-package',
-        setup(build) {
+        setup(build: PluginBuild) {
           // @org/mcp-core: its source, from the workspace (the new package is not linked yet).
           build.onResolve({ filter: /^@org\/mcp-core(\/testing)?$/ }, (args) => ({
             path: path.join(core, args.path.endsWith('/testing') ? 'src/testing/index.ts' : 'src/index.ts'),
