@@ -1,5 +1,14 @@
 import { spawnSync } from 'child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'fs';
 import { workspaceRoot } from '@nx/devkit';
 import { tmpdir } from 'os';
 import * as path from 'path';
@@ -8,8 +17,9 @@ import { pnpmCommand } from './pnpm';
 // The generator as a new contributor runs it, in a copy of this workspace: afterwards the
 // lockfile installs frozen and offline, `nx sync:check` passes and the new server lints,
 // typechecks, builds, bundles and passes its tests under CI=true. Then one tool with a required
-// variable is added the documented way: only the snapshot and README tests go stale, and they
-// pass again after `vitest -u` and tools/scripts/docs.mjs.
+// variable is added the documented way: only the snapshot and README tests go stale (and
+// mcp-setup's catalog test, which lists each server's variables), and they pass again after
+// `vitest -u` and tools/scripts/docs.mjs.
 //
 // Kept small: the copy is the tracked files (a few MB) plus mcp-core's built dist (the new
 // package's only dependency, built by the test target's dependsOn), installed from the pnpm store
@@ -52,6 +62,20 @@ const nxTargets = (...targets: string[]) =>
   nx('run-many', '-t', ...targets, '-p', `@org/${NAME}`, '--excludeTaskDependencies', '--outputStyle=static');
 const pkgDir = () => path.join(repo, 'packages', NAME);
 
+/** The folders of the workspace's type:server packages. */
+function serverDirs(): string[] {
+  return readdirSync(path.join(workspaceRoot, 'packages')).filter((dir) => {
+    const file = path.join(workspaceRoot, 'packages', dir, 'package.json');
+    return existsSync(file) && JSON.parse(readFileSync(file, 'utf8')).nx?.tags?.includes('type:server');
+  });
+}
+
+/** Whether mcp-setup's catalog test (catalog.ts against every built server) passes under CI=true. */
+const catalogTestPasses = () =>
+  run(process.execPath, [path.join(repo, 'node_modules/vitest/vitest.mjs'), 'run', 'src/catalog.test.ts'], {
+    cwd: path.join(repo, 'packages/mcp-setup'),
+  }).status === 0;
+
 /** Test files of the new package that fail under CI=true (vitest's JSON report). */
 function failingTestFiles(): string[] {
   const report = path.join(work, 'vitest.json');
@@ -90,10 +114,15 @@ beforeAll(() => {
     .split('\0')
     .filter((file) => file && existsSync(path.join(workspaceRoot, file)));
   for (const file of files) cpSync(path.join(workspaceRoot, file), path.join(repo, file));
-  // After the sources, so that tsc -b finds mcp-core's build newer than its inputs.
-  cpSync(path.join(workspaceRoot, 'packages/mcp-core/dist'), path.join(repo, 'packages/mcp-core/dist'), {
-    recursive: true,
-  });
+  // The builds of mcp-core (the new server's one dependency) and of the servers (docs.mjs and
+  // mcp-setup's catalog read every server's dist/server.js), without bundles; after the sources,
+  // so that tsc -b finds mcp-core's build newer than its inputs.
+  for (const dir of ['mcp-core', ...serverDirs()]) {
+    cpSync(path.join(workspaceRoot, 'packages', dir, 'dist'), path.join(repo, 'packages', dir, 'dist'), {
+      recursive: true,
+      filter: (from) => !/[/\\]dist[/\\](bundle|mcpb)$/.test(from),
+    });
+  }
   must(pnpm!, [...pnpmLead, 'install', '--frozen-lockfile', '--offline', '--reporter=append-only']);
 });
 
@@ -110,6 +139,7 @@ it('leaves a tree whose new server installs, syncs, lints, typechecks, builds, b
   nxTargets('build');
   nxTargets('bundle');
   nxTargets('lint', 'typecheck', 'test', 'mcpb');
+  expect(catalogTestPasses()).toBe(true); // the generator added the new server to mcp-setup's catalog
   // What `mcpb.mjs --check` in npm test does for each server: validate, unpack, start, list tools.
   const check = `import { checkBundle } from './tools/scripts/mcpb.mjs';
     console.log(JSON.stringify(await checkBundle(${JSON.stringify(pkgDir())}, ${JSON.stringify(path.join(work, 'tmp'))})));`;
@@ -151,6 +181,7 @@ export const infoTools = [serverInfo, greet];`,
   nxTargets('build');
   nxTargets('bundle');
   expect(failingTestFiles()).toEqual(['src/readme.test.ts', 'src/tools.snapshot.test.ts']);
+  expect(catalogTestPasses()).toBe(false); // the catalog lists each server's variables
   const local = { ...env, CI: undefined }; // CI=true does not write snapshots
   must(
     process.execPath,
@@ -165,5 +196,6 @@ export const infoTools = [serverInfo, greet];`,
   expect(readFileSync(path.join(pkgDir(), 'src/__snapshots__/tools.json'), 'utf8')).toContain(
     '"name": "greet"',
   );
+  expect(catalogTestPasses()).toBe(true);
   nxTargets('lint', 'typecheck', 'test');
 }, 900_000);
