@@ -62,14 +62,6 @@ const nxTargets = (...targets: string[]) =>
   nx('run-many', '-t', ...targets, '-p', `@org/${NAME}`, '--excludeTaskDependencies', '--outputStyle=static');
 const pkgDir = () => path.join(repo, 'packages', NAME);
 
-/** The folders of the workspace's type:server packages. */
-function serverDirs(): string[] {
-  return readdirSync(path.join(workspaceRoot, 'packages')).filter((dir) => {
-    const file = path.join(workspaceRoot, 'packages', dir, 'package.json');
-    return existsSync(file) && JSON.parse(readFileSync(file, 'utf8')).nx?.tags?.includes('type:server');
-  });
-}
-
 /** Whether mcp-setup's catalog test (catalog.ts against every built server) passes under CI=true. */
 const catalogTestPasses = () =>
   run(process.execPath, [path.join(repo, 'node_modules/vitest/vitest.mjs'), 'run', 'src/catalog.test.ts'], {
@@ -114,11 +106,13 @@ beforeAll(() => {
     .split('\0')
     .filter((file) => file && existsSync(path.join(workspaceRoot, file)));
   for (const file of files) cpSync(path.join(workspaceRoot, file), path.join(repo, file));
-  // The builds of mcp-core (the new server's one dependency) and of the servers (docs.mjs and
-  // mcp-setup's catalog read every server's dist/server.js), without bundles; after the sources,
-  // so that tsc -b finds mcp-core's build newer than its inputs.
-  for (const dir of ['mcp-core', ...serverDirs()]) {
-    cpSync(path.join(workspaceRoot, 'packages', dir, 'dist'), path.join(repo, 'packages', dir, 'dist'), {
+  // The packages' builds, without bundles: mcp-core's (the new server's one dependency), and the
+  // servers' with the libraries they import (docs.mjs and mcp-setup's catalog read every server's
+  // dist/server.js). After the sources, so that tsc -b finds mcp-core's build newer than its inputs.
+  for (const dir of readdirSync(path.join(workspaceRoot, 'packages'))) {
+    const dist = path.join(workspaceRoot, 'packages', dir, 'dist');
+    if (!existsSync(dist)) continue;
+    cpSync(dist, path.join(repo, 'packages', dir, 'dist'), {
       recursive: true,
       filter: (from) => !/[/\\]dist[/\\](bundle|mcpb)$/.test(from),
     });
