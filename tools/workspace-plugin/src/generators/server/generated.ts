@@ -27,15 +27,16 @@ const CATALOG = 'packages/mcp-setup/src/catalog.ts';
 // builds for a server, as one script: README.md beside it in, the results out.
 const entry_ = (dir: string, withCatalog: boolean) => `
 import { readFileSync, writeFileSync } from 'node:fs';
-import { CoreConfigSchema, describeConfig, syncReadme } from '@org/mcp-core';
+import { CoreConfigSchema, describeConfig, loadServer, syncReadme } from '@org/mcp-core';
 import { connectServer } from '@org/mcp-core/testing';
 import { testEnv } from './test/env.js';
-import { server } from './src/server.js';
+import { server as definition } from './src/server.js';
 ${withCatalog ? `import { catalog } from 'generator-catalog';` : ''}
 
 const at = (file) => new URL(file, import.meta.url);
+const server = await loadServer(definition);
 writeFileSync(at('README.md'), syncReadme(readFileSync(at('README.md'), 'utf8'), server));
-const session = await connectServer(server, testEnv({ MCP_TOOLSETS: 'all' }));
+const session = await connectServer(definition, testEnv({ MCP_TOOLSETS: 'all' }));
 const { tools } = await session.client.listTools();
 await session.close();
 writeFileSync(at('tools.json'), JSON.stringify(tools, null, 2));
