@@ -62,6 +62,7 @@ describe('public API', () => {
     expect(Object.keys(testing).sort()).toMatchInlineSnapshot(`
       [
         "Client",
+        "acceptedWrites",
         "answerProblem",
         "callTool",
         "connectHttp",

@@ -1,7 +1,7 @@
 // Randomized hostile calls (fixed seed, bounded count) to every Frappe tool against the local fake:
 // the server keeps answering, every answer is a result or a well-formed envelope, and a rejected
 // call leaves no accepted write behind.
-import { runHostileCalls } from '@org/mcp-core/testing';
+import { acceptedWrites, runHostileCalls } from '@org/mcp-core/testing';
 import { startFakeFrappe } from '../test/fake-frappe/index.js';
 import { connectFrappe } from '../test/session.js';
 
@@ -11,14 +11,6 @@ it('hostile calls never wedge, crash or half-write the server', { timeout: 180_0
     MCP_TOOLSETS: 'all',
     FRAPPE_METHODS_ALLOW: 'frappe.auth.get_logged_user',
   });
-  // Writes the fake accepted: v1 resource writes, v2 document writes, and methods sent as POST
-  // (reads are GETs).
-  const acceptedWrites = () =>
-    fake
-      .apiRequests()
-      .filter((r) => !['GET', 'HEAD'].includes(r.method) && (r.status ?? 0) < 400)
-      .map((r) => `${r.method} ${r.path}`)
-      .join('\n');
   const report = await runHostileCalls(s.client, {
     seed: 18,
     callsPerTool: 30,
@@ -28,7 +20,7 @@ it('hostile calls never wedge, crash or half-write the server', { timeout: 180_0
       name: ['TODO-1', 'WIDGET'],
       method: ['frappe.auth.get_logged_user'],
     },
-    snapshot: acceptedWrites,
+    snapshot: () => acceptedWrites(fake.apiRequests()),
   });
   await s.close();
   await fake.close();

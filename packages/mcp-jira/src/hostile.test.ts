@@ -1,7 +1,7 @@
 // Randomized hostile calls (fixed seed, bounded count) to every Jira tool against the local fake:
 // the server keeps answering, every answer is a result or a well-formed envelope, a rejected call
 // leaves no accepted write behind, and nothing sent violates Atlassian's OpenAPI description.
-import { runHostileCalls } from '@org/mcp-core/testing';
+import { acceptedWrites, runHostileCalls } from '@org/mcp-core/testing';
 import { startFakeJira } from '../test/fake-jira/index.js';
 import { connectJira } from '../test/session.js';
 
@@ -12,17 +12,6 @@ it('hostile calls never wedge, crash or half-write the server', { timeout: 180_0
     fake.addIssue('ENG', { summary: 'Write docs', issuetype: { name: 'Story' } }),
   ];
   const s = await connectJira(fake, { JIRA_PROJECT_KEY: 'ENG' }, 'debug');
-  // Writes the fake accepted; searches that travel as POST do not count.
-  const acceptedWrites = () =>
-    fake.requests
-      .filter(
-        (r) =>
-          !['GET', 'HEAD'].includes(r.method) &&
-          !/\/search(\/jql)?$|\/search\/approximate-count/.test(r.url.pathname),
-      )
-      .filter((r) => (r.status ?? 0) < 400)
-      .map((r) => `${r.method} ${r.path}`)
-      .join('\n');
   const report = await runHostileCalls(s.client, {
     seed: 18,
     callsPerTool: 8,
@@ -36,7 +25,8 @@ it('hostile calls never wedge, crash or half-write the server', { timeout: 180_0
       summary: ['A summary'],
       jql: ['project = ENG', 'status = "To Do" ORDER BY created DESC'],
     },
-    snapshot: acceptedWrites,
+    // Searches sent as POST do not count.
+    snapshot: () => acceptedWrites(fake.requests, /\/search(\/jql)?(\?|$)|\/search\/approximate-count/),
   });
   await s.close();
   const violations = [...fake.violations];

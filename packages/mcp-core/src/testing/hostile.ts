@@ -142,6 +142,21 @@ function plausibleObject(
   return out;
 }
 
+/**
+ * What a fake API accepted that changes state: the requests other than GET and HEAD (and other than
+ * `reads`, e.g. searches sent as POST) that it answered below 400, as comparable text. A vendor
+ * server's `snapshot` for runHostileCalls.
+ */
+export function acceptedWrites(
+  requests: readonly { method: string; path: string; status?: number }[],
+  reads?: RegExp,
+): string {
+  return requests
+    .filter((r) => !['GET', 'HEAD'].includes(r.method) && !reads?.test(r.path) && (r.status ?? 0) < 400)
+    .map((r) => `${r.method} ${r.path}`)
+    .join('\n');
+}
+
 /** One hostile call: what was sent, and which mutation made it hostile. */
 export interface HostileCall {
   tool: string;

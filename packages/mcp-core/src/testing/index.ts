@@ -15,5 +15,5 @@ export { getFreePort } from './net.js';
 export { startBalancer } from './balancer.js';
 export type { Balancer } from './balancer.js';
 export { makeTempDir, removeTempDirs } from './temp.js';
-export { runHostileCalls, hostileCalls, answerProblem, seededRandom } from './hostile.js';
+export { runHostileCalls, hostileCalls, answerProblem, acceptedWrites, seededRandom } from './hostile.js';
 export type { HostileCall, HostileReport, HostileRunOptions } from './hostile.js';
