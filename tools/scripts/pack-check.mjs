@@ -185,6 +185,38 @@ async function checkServer(name, nodeBinDir, registry, npmrc, label) {
   }
 }
 
+/**
+ * The setup command as a new user meets it: `npx -y @org/mcp-setup` from an empty directory, one
+ * package installed, writing (as a dry run) a Cursor entry that starts a server with npx.
+ */
+function checkSetup(nodeBinDir, registry, npmrc, label) {
+  const cwd = mkdtempSync(join(work, 'empty-'));
+  const cache = mkdtempSync(join(work, `npm-cache-setup-${label}-`));
+  const home = mkdtempSync(join(work, 'setup-home-'));
+  const env = {
+    PATH: `${nodeBinDir}:${process.env.PATH}`,
+    HOME: home,
+    npm_config_registry: `${registry.url}/`,
+    npm_config_userconfig: npmrc,
+    npm_config_cache: cache,
+    npm_config_update_notifier: 'false',
+    npm_config_fund: 'false',
+    npm_config_audit: 'false',
+  };
+  const args = ['-y', '@org/mcp-setup', '--client', 'cursor', '--servers', 'goal-agent', '--from', 'npm'];
+  const out = must('npx', [...args, '--no-check', '--dry-run', '--yes'], { env, cwd });
+  if (!out.includes('@org/mcp-goal-agent') || !out.includes('npx')) {
+    throw new Error(`@org/mcp-setup --dry-run printed no npx entry for @org/mcp-goal-agent:\n${out}`);
+  }
+  const { installed } = npxInstall(cache);
+  if (installed.length !== 1) {
+    throw new Error(
+      `@org/mcp-setup: npx installed ${installed.length} packages, not 1: ${installed.slice(0, 10).join(', ')}`,
+    );
+  }
+  log(`ok @org/mcp-setup (${label}): npx -y @org/mcp-setup --dry-run printed the entry, 1 package installed`);
+}
+
 let registry;
 let failures = 0;
 try {
@@ -208,13 +240,21 @@ try {
         log(`FAIL ${pkg.name} (${runtime.label}): ${error instanceof Error ? error.message : String(error)}`);
       }
     }
+    try {
+      checkSetup(runtime.binDir, registry, npmrc, runtime.label);
+    } catch (error) {
+      failures++;
+      log(
+        `FAIL @org/mcp-setup (${runtime.label}): ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
   }
   for (const m of measurements) {
     log(
       `measured ${m.name} (${m.label}, empty npm cache): ${m.packages} package(s), ${(m.bytes / 1e6).toFixed(2)} MB installed, ${m.ms} ms from npx to tools/list`,
     );
   }
-  const total = servers.length * runtimes.length + packages.length;
+  const total = (servers.length + 1) * runtimes.length + packages.length;
   console.log(`pack-check: ${total - failures} passed, ${failures} failed`);
 } catch (error) {
   failures++;
