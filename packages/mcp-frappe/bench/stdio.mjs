@@ -3,12 +3,10 @@
 // as ratios to the bare server's no-op (interleaved round-robin); spawn → first tools/list
 // against the bare server bundled the same way. Run after the bundle:
 //   node bench/stdio.mjs          (BENCH_RUNS=300 by default)
-// The fake is TypeScript under test/: it is bundled here with esbuild into a temporary folder
-// beside it (so its packages resolve), removed at the end.
-import { mkdtempSync, rmSync } from 'node:fs';
+// The fake is TypeScript under test/, loaded with importTs.
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
 import {
   bareServer,
   bundledBareServer,
@@ -18,24 +16,16 @@ import {
   spawnStdioServer,
   toolCall,
 } from '../../mcp-core/bench/measure.mjs';
+import { importTs } from '../../mcp-core/bench/import-ts.mjs';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
 const bin = fileURLToPath(new URL('../dist/bundle/bin.js', import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 300);
-const tmp = mkdtempSync(join(here, '.fake-'));
-const cleanups = [() => rmSync(tmp, { recursive: true, force: true })];
+const cleanups = [];
 
 try {
-  await build({
-    entryPoints: [fileURLToPath(new URL('../test/fake-frappe/index.ts', import.meta.url))],
-    outfile: join(tmp, 'fake.mjs'),
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    packages: 'external',
-    logLevel: 'warning',
-  });
-  const { startFakeFrappe } = await import(pathToFileURL(join(tmp, 'fake.mjs')).href);
+  const { startFakeFrappe } = await importTs(
+    fileURLToPath(new URL('../test/fake-frappe/index.ts', import.meta.url)),
+  );
   const fake = await startFakeFrappe();
   cleanups.unshift(() => fake.close());
   const frappeEnv = {

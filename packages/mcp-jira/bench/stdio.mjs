@@ -3,12 +3,10 @@
 // server's no-op (interleaved round-robin); spawn → first tools/list against the bare server
 // bundled the same way; and the requests a bulk create of 50 issues sends. Run after the bundle:
 //   node bench/stdio.mjs          (BENCH_RUNS=300 by default)
-// The fake is TypeScript under test/: it is bundled here with esbuild into a temporary folder
-// beside it (so its packages resolve), removed at the end.
-import { mkdtempSync, rmSync } from 'node:fs';
+// The fake is TypeScript under test/, loaded with importTs.
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
 import {
   bareServer,
   bundledBareServer,
@@ -18,28 +16,16 @@ import {
   spawnStdioServer,
   toolCall,
 } from '../../mcp-core/bench/measure.mjs';
+import { importTs } from '../../mcp-core/bench/import-ts.mjs';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
 const bin = fileURLToPath(new URL('../dist/bundle/bin.js', import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 300);
-const tmp = mkdtempSync(join(here, '.fake-'));
-const cleanups = [() => rmSync(tmp, { recursive: true, force: true })];
+const cleanups = [];
 
 try {
-  await build({
-    entryPoints: [fileURLToPath(new URL('../test/fake-jira/index.ts', import.meta.url))],
-    outfile: join(tmp, 'fake.mjs'),
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    packages: 'external',
-    logLevel: 'warning',
-    // The fake finds its OpenAPI subset next to its own source (test/fake-jira/openapi/).
-    define: {
-      'import.meta.url': JSON.stringify(new URL('../test/fake-jira/openapi.ts', import.meta.url).href),
-    },
-  });
-  const { startFakeJira } = await import(pathToFileURL(join(tmp, 'fake.mjs')).href);
+  const { startFakeJira } = await importTs(
+    fileURLToPath(new URL('../test/fake-jira/index.ts', import.meta.url)),
+  );
   const fake = await startFakeJira();
   cleanups.unshift(() => fake.close());
   for (let i = 0; i < 50; i++) fake.addIssue('ENG', { summary: `Issue ${i}`, labels: ['bench'] });

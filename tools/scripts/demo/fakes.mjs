@@ -1,49 +1,10 @@
 // The local stand-ins of Jira Cloud and GitHub the demo runs against: the very fakes the servers'
 // tests use (packages/mcp-jira/test/fake-jira, packages/mcp-github/test/fake-github), on 127.0.0.1.
-// They are TypeScript, so each is bundled in memory with esbuild (a root dev dependency) and
-// imported from a data: URL: nothing is written to disk. Their packages (ajv, @org/mcp-core/testing)
-// stay outside the bundle, imported by absolute file URL from the fake's own package.
-import { build } from 'esbuild';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+// They are TypeScript, loaded with importTs (bundled in memory: nothing is written to disk).
+import { fileURLToPath } from 'node:url';
+import { importTs } from '../../../packages/mcp-core/bench/import-ts.mjs';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-
-/** Imports a TypeScript module of the workspace (its own relative imports bundled). */
-async function importTs(relativePath) {
-  const entry = `${root}${relativePath}`;
-  const url = pathToFileURL(entry).href;
-  const result = await build({
-    entryPoints: [entry],
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    logLevel: 'warning',
-    // The fakes find their OpenAPI descriptions and packages relative to their own file.
-    define: { 'import.meta.url': JSON.stringify(url) },
-    plugins: [
-      {
-        name: 'packages-by-file-url',
-        setup(b) {
-          b.onResolve({ filter: /^[^./]/ }, async (args) => {
-            if (args.path.startsWith('node:') || args.pluginData === 'resolving') return undefined;
-            const found = await b.resolve(args.path, {
-              kind: args.kind,
-              resolveDir: args.resolveDir,
-              pluginData: 'resolving',
-            });
-            if (found.errors.length > 0) return { errors: found.errors };
-            if (found.external) return { path: args.path, external: true };
-            return { path: pathToFileURL(found.path).href, external: true };
-          });
-        },
-      },
-    ],
-  });
-  const code = result.outputFiles[0].text;
-  return import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
-}
 
 /**
  * Starts the fake Jira (project ENG with a Scrum board and an active sprint; keys continue from
@@ -51,8 +12,8 @@ async function importTs(relativePath) {
  */
 export async function startStandIns() {
   const [jiraModule, githubModule] = await Promise.all([
-    importTs('packages/mcp-jira/test/fake-jira/index.ts'),
-    importTs('packages/mcp-github/test/fake-github/index.ts'),
+    importTs(`${root}packages/mcp-jira/test/fake-jira/index.ts`),
+    importTs(`${root}packages/mcp-github/test/fake-github/index.ts`),
   ]);
   const started = await Promise.allSettled([jiraModule.startFakeJira(), githubModule.startFakeGitHub()]);
   const [jira, github] = started.map((s) => (s.status === 'fulfilled' ? s.value : undefined));
