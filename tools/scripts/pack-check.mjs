@@ -8,7 +8,7 @@
 // LICENSE and THIRD_PARTY_NOTICES.md. Each server is installed with an empty npm cache, and the
 // installed size, package count and time from `npx` to the first tools/list answer are printed.
 import { spawnSync } from 'node:child_process';
-import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
