@@ -1,4 +1,5 @@
 // Shared measuring helpers for the stdio server benchmarks.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,30 +97,86 @@ export async function coldStarts(targets, runs = 15) {
 }
 
 /**
+ * One spawn → first `tools/list` answer, timed where the answer's last byte arrives: a minimal
+ * JSON-RPC client writes initialize, then notifications/initialized and tools/list, and reads
+ * lines. (The SDK's Client does more once the answer is in: it validates it with zod and compiles
+ * an Ajv validator per tool output schema, a client-side cost that grows with the tool count.)
+ * Resolves `{ ms, cpuMs, tools }`; rejects with the server's stderr if it exits or errs first.
+ */
+function rawToolsList({ command, args, env }) {
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint();
+    const child = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    let out = '';
+    let result;
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d.slice(0, 4000)));
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      result ? resolve(result) : reject(new Error(`server exited (${code}) before answering: ${stderr}`)),
+    );
+    const send = (message) => child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', ...message })}\n`);
+    child.stdout.setEncoding('utf8').on('data', (chunk) => {
+      out += chunk;
+      for (let nl = out.indexOf('\n'); nl >= 0; nl = out.indexOf('\n')) {
+        const line = out.slice(0, nl);
+        out = out.slice(nl + 1);
+        const message = JSON.parse(line);
+        if (message.id === 1 && message.result) {
+          send({ method: 'notifications/initialized' });
+          send({ id: 2, method: 'tools/list', params: {} });
+        } else if (message.id === 2 && message.result) {
+          const ms = Number(process.hrtime.bigint() - start) / 1e6;
+          const cpu = cpuMicros(child.pid);
+          result = {
+            ms,
+            tools: message.result.tools.length,
+            ...(cpu !== undefined ? { cpuMs: cpu / 1000 } : {}),
+          };
+          child.stdin.end();
+        } else if (message.error) {
+          child.kill();
+          reject(new Error(`server answered an error: ${JSON.stringify(message.error)}`));
+        }
+      }
+    });
+    send({
+      id: 1,
+      method: 'initialize',
+      params: {
+        protocolVersion: '2025-06-18',
+        capabilities: {},
+        clientInfo: { name: 'bench', version: '0' },
+      },
+    });
+  });
+}
+
+/**
  * Spawn → first `tools/list` answer of each `{ label, command?, args, env }` (command defaults to
  * this Node), over `runs` fresh processes each, spawned in turns (one of each per round) so that
- * drift in the machine's speed hits all alike. Returns each target with `p50` (ms), `ratio` (to
- * the first target's p50), `cpuMs`/`cpuRatio` (the server's CPU time until it answered, p50, on
- * Linux) and `tools` (how many tools it listed).
+ * drift in the machine's speed hits all alike. Returns each target with `p50` (ms to the answer's
+ * arrival), `ratio` (to the first target's p50), `cpuMs`/`cpuRatio` (the server's CPU time until
+ * it answered, p50, on Linux), `sdkMs`/`sdkRatio` (spawn until the SDK Client's `listTools()`
+ * returned, which adds the client's own processing of the answer) and `tools` (how many it listed).
  */
 export async function firstToolsList(targets, runs = 15) {
   const samples = targets.map(() => []);
   const cpu = targets.map(() => []);
+  const sdk = targets.map(() => []);
   const counts = targets.map(() => 0);
   for (let i = 0; i < runs; i++) {
     for (const [k, t] of targets.entries()) {
+      const target = { command: t.command ?? process.execPath, args: t.args, env: t.env };
+      const raw = await rawToolsList(target);
+      samples[k].push(raw.ms);
+      if (raw.cpuMs !== undefined) cpu[k].push(raw.cpuMs);
+      counts[k] = raw.tools;
       const start = process.hrtime.bigint();
-      const server = await spawnStdioServer({
-        command: t.command ?? process.execPath,
-        args: t.args,
-        env: t.env,
-      });
+      const server = await spawnStdioServer(target);
       try {
-        const { tools } = await server.client.listTools();
-        samples[k].push(Number(process.hrtime.bigint() - start) / 1e6);
-        const used = cpuMicros(server.child.pid);
-        if (used !== undefined) cpu[k].push(used / 1000);
-        counts[k] = tools.length;
+        await server.client.listTools();
+        sdk[k].push(Number(process.hrtime.bigint() - start) / 1e6);
       } finally {
         await server.close();
       }
@@ -127,15 +184,19 @@ export async function firstToolsList(targets, runs = 15) {
   }
   const base = percentile(samples[0], 50);
   const cpuBase = cpu[0].length ? percentile(cpu[0], 50) : undefined;
+  const sdkBase = percentile(sdk[0], 50);
   return targets.map((t, k) => {
     const p50 = percentile(samples[k], 50);
     const cpuMs = cpu[k].length ? percentile(cpu[k], 50) : undefined;
+    const sdkMs = percentile(sdk[k], 50);
     return {
       label: t.label,
       p50,
       ratio: p50 / base,
       // The server's own CPU time up to the answer: what load on the machine disturbs least.
       ...(cpuMs !== undefined && cpuBase ? { cpuMs, cpuRatio: cpuMs / cpuBase } : {}),
+      sdkMs,
+      sdkRatio: sdkMs / sdkBase,
       tools: counts[k],
     };
   });
@@ -144,14 +205,14 @@ export async function firstToolsList(targets, runs = 15) {
 /** Prints the rows of firstToolsList. */
 export function printToolsList(rows, runs = 15) {
   console.log(
-    `spawn → first tools/list, p50 of ${runs} spawned in turns (ratio to the first row; CPU: the server's own CPU time until it answered):`,
+    `spawn → first tools/list answer, p50 of ${runs} spawned in turns (ratio to the first row; CPU: the server's own CPU time until it answered; SDK client: until Client.listTools() returned, with its validation of the answer):`,
   );
   const width = Math.max(...rows.map((r) => r.label.length)) + 2;
   for (const r of rows) {
     const cpu =
       r.cpuMs === undefined ? '' : `   CPU ${r.cpuMs.toFixed(1).padStart(6)} ms  ${r.cpuRatio.toFixed(2)}x`;
     console.log(
-      `  ${r.label.padEnd(width)} ${r.p50.toFixed(1).padStart(7)} ms  ${r.ratio.toFixed(2)}x${cpu}  (${r.tools} tools)`,
+      `  ${r.label.padEnd(width)} ${r.p50.toFixed(1).padStart(7)} ms  ${r.ratio.toFixed(2)}x${cpu}   SDK client ${r.sdkMs.toFixed(1).padStart(6)} ms  ${r.sdkRatio.toFixed(2)}x  (${r.tools} tools)`,
     );
   }
 }

@@ -1,4 +1,4 @@
-import ky, { HTTPError, type KyInstance } from 'ky';
+import type { KyInstance } from 'ky';
 import { ToolError, type ErrorType } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { createPacer, type Pacer } from './pacer.js';
@@ -104,7 +104,6 @@ const STATUS_TYPES: Record<number, ErrorType> = {
 
 /** The HTTP status behind an error (a ky HTTPError, an Octokit RequestError, a ToolError), if any. */
 export function httpStatus(error: unknown): number | undefined {
-  if (error instanceof HTTPError) return error.response.status;
   if (error instanceof ToolError) return error.statusCode;
   if (typeof error !== 'object' || error === null) return undefined;
   const status =
@@ -230,17 +229,23 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const auth = authHeader(options.auth);
   const limit = options.maxResponseBytes ?? 20 * 1024 * 1024;
   const base = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`;
-  const kyClient: KyInstance = ky.create({
-    retry: 0,
-    timeout: false,
-    throwHttpErrors: false,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-    headers: {
-      ...(options.userAgent ? { 'user-agent': options.userAgent } : {}),
-      ...options.headers,
-      ...(auth ? { [auth[0]]: auth[1] } : {}),
-    },
-  });
+  // ky is imported at the first request, not with this module: evaluating it reads
+  // globalThis.Request, which makes Node load its fetch (undici, ~20 ms) in every server's start.
+  let kyClient: Promise<KyInstance> | undefined;
+  const client = () =>
+    (kyClient ??= import('ky').then(({ default: ky }) =>
+      ky.create({
+        retry: 0,
+        timeout: false,
+        throwHttpErrors: false,
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+        headers: {
+          ...(options.userAgent ? { 'user-agent': options.userAgent } : {}),
+          ...options.headers,
+          ...(auth ? { [auth[0]]: auth[1] } : {}),
+        },
+      }),
+    ));
   const pace = options.pacer ?? createPacer(options.minIntervalMs ?? 0);
   const secrets = [
     ...(options.secrets ?? []),
@@ -301,7 +306,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         let response: Response;
         let bytes: Uint8Array;
         try {
-          response = await kyClient(url, {
+          const ky = await client();
+          response = await ky(url, {
             method,
             signal,
             ...(request.json !== undefined ? { json: request.json } : {}),
