@@ -1,4 +1,6 @@
-import { closeSync, fsyncSync, openSync } from 'node:fs';
+import { fs } from './builtins.js';
+
+const { closeSync, fsyncSync, openSync } = fs;
 
 /** Makes a rename durable; some platforms cannot fsync a directory, where the rename is still atomic. */
 export function fsyncDir(dir: string): void {

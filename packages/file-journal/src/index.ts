@@ -1,4 +1,11 @@
-import {
+import { fs } from './builtins.js';
+import { dirname } from 'node:path';
+import { JournalCorruptError } from './errors.js';
+import { fsyncDir } from './fs-util.js';
+import { FileLock } from './lock.js';
+import { encodeRecord, scanRecords } from './record.js';
+
+const {
   closeSync,
   existsSync,
   fstatSync,
@@ -11,12 +18,7 @@ import {
   statSync,
   writeFileSync,
   writeSync,
-} from 'node:fs';
-import { dirname } from 'node:path';
-import { JournalCorruptError } from './errors.js';
-import { fsyncDir } from './fs-util.js';
-import { FileLock } from './lock.js';
-import { encodeRecord, scanRecords } from './record.js';
+} = fs;
 
 export { JournalError, JournalCorruptError, JournalLockBusyError, isJournalError } from './errors.js';
 export { repairJournal, type RepairResult } from './repair.js';

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { crypto, fs, os } from './builtins.js';
 import { JournalLockBusyError } from './errors.js';
+
+const { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } = fs;
 
 /** Who holds a lock: written into the lock file by its holder. */
 interface Holder {
@@ -30,10 +30,13 @@ function processStart(pid: number): string | null {
   return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
 }
 
-const HOST = `${hostname()}${(() => {
-  const boot = readOrNull('/proc/sys/kernel/random/boot_id');
-  return boot ? `/${boot.trim()}` : '';
-})()}`;
+let host: string | undefined;
+/** This machine: host name and boot id (a reboot ends every lock of the boot before). */
+const HOST = () =>
+  (host ??= `${os().hostname()}${(() => {
+    const boot = readOrNull('/proc/sys/kernel/random/boot_id');
+    return boot ? `/${boot.trim()}` : '';
+  })()}`);
 let selfStart: string | null | undefined;
 
 /** A lock file that could not be parsed yet: its writer is between creating and filling it. */
@@ -123,9 +126,9 @@ export class FileLock {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') return null;
       throw error;
     }
-    const token = randomBytes(8).toString('hex');
+    const token = crypto().randomBytes(8).toString('hex');
     selfStart ??= processStart(process.pid);
-    const holder: Holder = { pid: process.pid, start: selfStart, host: HOST, token };
+    const holder: Holder = { pid: process.pid, start: selfStart, host: HOST(), token };
     try {
       writeSync(fd, JSON.stringify(holder));
     } finally {
@@ -148,7 +151,7 @@ export class FileLock {
       holder = undefined;
     }
     if (!holder || typeof holder.pid !== 'number') return this.olderThan(path, FILLING_MS) && text;
-    if (holder.host !== HOST) return this.olderThan(path, this.foreignStaleMs) && text;
+    if (holder.host !== HOST()) return this.olderThan(path, this.foreignStaleMs) && text;
     try {
       process.kill(holder.pid, 0);
     } catch (error) {

@@ -1,4 +1,4 @@
-import * as zlib from 'node:zlib';
+import { zlib } from './builtins.js';
 
 let table: Int32Array | undefined;
 
@@ -17,8 +17,9 @@ export function crc32Js(data: Uint8Array): number {
   return (crc ^ -1) >>> 0;
 }
 
-const crc32: (data: Uint8Array) => number =
-  (zlib as { crc32?: (data: Uint8Array) => number }).crc32 ?? crc32Js;
+let native: ((data: Uint8Array) => number) | undefined;
+const crc32 = (data: Uint8Array): number =>
+  (native ??= (zlib() as { crc32?: (data: Uint8Array) => number }).crc32 ?? crc32Js)(data);
 
 const TAB = 0x09;
 const NEWLINE = 0x0a;

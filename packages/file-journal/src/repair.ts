@@ -1,8 +1,10 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { fs } from './builtins.js';
 import { dirname } from 'node:path';
 import { fsyncDir } from './fs-util.js';
 import { FileLock } from './lock.js';
 import { scanRecords } from './record.js';
+
+const { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } = fs;
 
 /** What `repairJournal` found and did. */
 export interface RepairResult {

@@ -1,4 +1,4 @@
-import { writeSync } from 'node:fs';
+import { nodeFs } from './node-builtins.js';
 import type { Writable } from 'node:stream';
 import type { Logger as PinoLogger, LevelWithSilent } from 'pino';
 
@@ -187,7 +187,10 @@ class PinoSink {
       logger = await this.build(() => this.replayTime ?? Date.now());
     } catch (error) {
       // Never take the server down for its log: say so once on stderr and drop the lines.
-      writeSync(2, `logger unavailable: ${error instanceof Error ? error.message : String(error)}\n`);
+      nodeFs().writeSync(
+        2,
+        `logger unavailable: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
       this.queue = [];
       this.write = () => undefined;
       return;
@@ -271,7 +274,7 @@ async function openLogFile(path: string, maxBytes: number): Promise<Writable> {
     stream.once('error', reject);
   });
   stream.on('error', (error: Error) => {
-    writeSync(2, `log file ${path} unavailable: ${error.message}\n`);
+    nodeFs().writeSync(2, `log file ${path} unavailable: ${error.message}\n`);
   });
   return stream;
 }
@@ -284,7 +287,7 @@ async function openLogFile(path: string, maxBytes: number): Promise<Writable> {
  */
 export async function createLogger(options: LoggerOptions): Promise<LoggerHandle> {
   const scrub = createScrubber(options.secrets);
-  const writeStderr = options.writeStderr ?? ((line: string) => void writeSync(2, line));
+  const writeStderr = options.writeStderr ?? ((line: string) => void nodeFs().writeSync(2, line));
   const file = options.file
     ? await openLogFile(options.file, options.fileMaxBytes ?? 10 * 1024 * 1024)
     : undefined;

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { nodeFs } from './node-builtins.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { z } from 'zod';
 import { formatEnvHelp, loadConfig, secretNames, type CoreConfig, type EnvSchema } from './config.js';
@@ -22,8 +22,8 @@ export function readPackageInfo(moduleUrl: string): { name: string; version: str
   let dir = new URL('./', moduleUrl);
   for (let depth = 0; depth < 5; depth++) {
     const candidate = new URL('package.json', dir);
-    if (existsSync(candidate)) {
-      const pkg = JSON.parse(readFileSync(candidate, 'utf8')) as {
+    if (nodeFs().existsSync(candidate)) {
+      const pkg = JSON.parse(nodeFs().readFileSync(candidate, 'utf8')) as {
         name?: string;
         version?: string;
         description?: string;
@@ -115,8 +115,8 @@ export function secretValues(schema: EnvSchema, config: Record<string, unknown>)
 function bundledListing(definition: ServerDefinition): ListedTool[] | undefined {
   try {
     const file = new URL('./tool-schemas.json', import.meta.url);
-    if (!existsSync(file)) return undefined;
-    const saved = JSON.parse(readFileSync(file, 'utf8')) as {
+    if (!nodeFs().existsSync(file)) return undefined;
+    const saved = JSON.parse(nodeFs().readFileSync(file, 'utf8')) as {
       name?: string;
       version?: string;
       tools?: unknown;

@@ -137,7 +137,10 @@ describe('mcp-github tools against a local GitHub API', () => {
     });
     expect(
       await callTool(s.client, 'get_branch_info', { repo_name: 'acme/gone', branch_name: 'main' }),
-    ).toMatchObject({ ok: false, error: { type: 'not_found', error: 'Repository acme/gone not found (or the token cannot see it)' } });
+    ).toMatchObject({
+      ok: false,
+      error: { type: 'not_found', error: 'Repository acme/gone not found (or the token cannot see it)' },
+    });
   });
 
   it('creates, updates and deletes single files on the default branch unless told otherwise', async () => {

@@ -1,6 +1,6 @@
 // The one request pacer: a minimum interval between the starts of requests, kept per process, or
 // across every process that shares a Redis (the vendors limit a token, not an instance).
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../node-builtins.js';
 import { sleep } from './sleep.js';
 
 /** Resolves when the next request may start; rejects with the signal's reason when it aborts first. */
@@ -33,7 +33,7 @@ export interface PacerOptions {
  * processes using the same token share it and Redis never holds the token.
  */
 export function pacingKey(vendor: string, credential: string): string {
-  const hash = createHash('sha256').update(credential).digest('hex').slice(0, 32);
+  const hash = nodeCrypto().createHash('sha256').update(credential).digest('hex').slice(0, 32);
   return `mcp:pace:${vendor.toLowerCase()}:${hash}`;
 }
 
