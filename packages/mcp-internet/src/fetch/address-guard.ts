@@ -1,6 +1,13 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { isIP, type LookupFunction, type Socket } from 'node:net';
+import type { LookupAddress } from 'node:dns';
+import { createRequire } from 'node:module';
+import type { LookupFunction, Socket } from 'node:net';
 import ipaddr from 'ipaddr.js';
+
+// node:dns is required at the first fetch, not imported: the config imports this module (for
+// parseAllowList), and loading dns there would land before the first tools/list answer.
+const nodeRequire = createRequire(import.meta.url);
+const dns = () => nodeRequire('node:dns') as typeof import('node:dns');
+const net = () => nodeRequire('node:net') as typeof import('node:net');
 
 /** Resolves a host name to every address it has (the default is the system resolver). */
 export type Resolver = (hostname: string) => Promise<LookupAddress[]>;
@@ -8,7 +15,7 @@ export type Resolver = (hostname: string) => Promise<LookupAddress[]>;
 /** The system resolver (dns.lookup with all: true), as Node itself connects. */
 export const systemResolver: Resolver = (hostname) =>
   new Promise((resolve, reject) => {
-    dnsLookup(hostname, { all: true, verbatim: true }, (error, addresses) =>
+    dns().lookup(hostname, { all: true, verbatim: true }, (error, addresses) =>
       error ? reject(error) : resolve(addresses),
     );
   });
@@ -175,5 +182,5 @@ export function checkSocket(host: string, socket: Socket, allow: AllowList): voi
 
 /** True for a host that is an IP literal (brackets allowed). */
 export function isIpLiteral(host: string): boolean {
-  return isIP(bareHost(host)) !== 0;
+  return net().isIP(bareHost(host)) !== 0;
 }
