@@ -17,3 +17,10 @@ export const CHECK_ENV = {
     FRAPPE_API_SECRET: 'packchecksecret',
   },
 };
+
+/** What to tell a contributor whose new server did not start for want of a required variable. */
+export function checkEnvHint(name, stderr) {
+  return /Invalid configuration/.test(stderr) && !CHECK_ENV[name]
+    ? `\n${name} needs configuration to start: give its required variables placeholder values in CHECK_ENV (tools/scripts/check-env.mjs).`
+    : '';
+}

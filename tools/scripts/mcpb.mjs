@@ -29,7 +29,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { CHECK_ENV } from './check-env.mjs';
+import { CHECK_ENV, checkEnvHint } from './check-env.mjs';
 import { bundledPackages, formatNotices } from './notices.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -220,6 +220,8 @@ export async function checkBundle(dir, work) {
     },
     cwd: home,
     timeoutMs: 60000,
+  }).catch((error) => {
+    throw new Error(`${String(error)}${checkEnvHint(pkg.name, String(error))}`);
   });
   try {
     const info = server.client.getServerVersion();

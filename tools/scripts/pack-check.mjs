@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnStdioServer } from '../../packages/mcp-core/dist/testing/index.js';
-import { CHECK_ENV } from './check-env.mjs';
+import { CHECK_ENV, checkEnvHint } from './check-env.mjs';
 import { pnpmCommand } from './pnpm.mjs';
 import { registryUser, startRegistry, upstreamRegistry } from './registry.mjs';
 
@@ -149,7 +149,15 @@ async function checkServer(name, nodeBinDir, registry, npmrc, label) {
   };
   const nodeVersion = must('node', ['--version'], { env, cwd }).trim();
   const started = Date.now();
-  const server = await spawnStdioServer({ command: 'npx', args: ['-y', name], env, cwd, timeoutMs: 300000 });
+  const server = await spawnStdioServer({
+    command: 'npx',
+    args: ['-y', name],
+    env,
+    cwd,
+    timeoutMs: 300000,
+  }).catch((error) => {
+    throw new Error(`${String(error)}${checkEnvHint(name, String(error))}`);
+  });
   try {
     const info = server.client.getServerVersion();
     const { tools } = await server.client.listTools();
@@ -181,7 +189,9 @@ async function checkServer(name, nodeBinDir, registry, npmrc, label) {
     );
   } catch (error) {
     server.child.kill('SIGKILL');
-    throw new Error(`${String(error)}\nstderr of ${name}:\n${server.stderr()}`);
+    throw new Error(
+      `${String(error)}\nstderr of ${name}:\n${server.stderr()}${checkEnvHint(name, server.stderr())}`,
+    );
   }
 }
 
