@@ -8,7 +8,7 @@
 // is measured is the server, not an MCP client library; it runs in this process, as does the
 // balancer, and shares the machine's cores with the servers.
 //   BENCH_SECONDS (per case, default 3), BENCH_RSS_REQUESTS (default 100000, 0: skip), BENCH_ONLY=goal|cache,
-//   BENCH_CONCURRENCY (default 1,16,64)
+//   BENCH_CONCURRENCY (default 1,16,64; empty: only the RSS run), BENCH_NODE_OPTIONS (NODE_OPTIONS of the servers)
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -174,7 +174,13 @@ try {
   ].filter((c) => !process.env.BENCH_ONLY || c.key === process.env.BENCH_ONLY);
 
   for (const c of cases) {
-    const env = { PATH: process.env.PATH, REDIS_URL: redis.url, MCP_TOOLSETS: 'all', ...c.env };
+    const env = {
+      PATH: process.env.PATH,
+      REDIS_URL: redis.url,
+      MCP_TOOLSETS: 'all',
+      ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
+      ...c.env,
+    };
     const stdio = await stdioDriver(bins[c.key], env);
     started.push(stdio);
     const spawnHttp = async () => {

@@ -125,6 +125,15 @@ export const CoreConfigSchema = z.object({
     .describe(
       'HTTP mode: on SIGTERM/SIGINT, how long in-flight requests may take to finish before their connections are closed',
     ),
+  MCP_HTTP_HEAP_GROWTH_PERCENT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1000)
+    .default(50)
+    .describe(
+      "HTTP mode: how far V8 lets the heap grow past what a full GC left live (0: V8's own factor, up to 300%); lower keeps RSS flat under load for more GC time",
+    ),
 });
 export type CoreConfig = z.infer<typeof CoreConfigSchema>;
 

@@ -6,6 +6,7 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { z } from 'zod';
 import type { CoreConfig, EnvSchema } from './config.js';
@@ -492,6 +493,19 @@ export interface RunHttpOptions<S extends EnvSchema, Deps extends ServerDeps>
 }
 
 /**
+ * A server per request makes short-lived garbage fast (~60 KB a request), and V8's default
+ * growing factor (up to 4x what is live) lets the old generation balloon: RSS rose 16–29% from
+ * 1,000 to 100,000 requests with no leak (the heap after a major GC stayed flat). Growing by 50%
+ * (MCP_HTTP_HEAP_GROWTH_PERCENT) holds it within ~5%, for more major GCs. A
+ * `--heap-growing-percent` given to node wins. For the process, not in serveHttp: tests embed it.
+ */
+function tuneHeapForRequests(percent: number): void {
+  if (percent === 0) return;
+  if (process.execArgv.some((a) => /heap[-_]growing[-_]percent/.test(a))) return;
+  setFlagsFromString(`--heap-growing-percent=${percent}`);
+}
+
+/**
  * The runner's HTTP branch: serves until SIGTERM or SIGINT, then stops accepting, lets in-flight
  * requests finish (MCP_HTTP_SHUTDOWN_SECONDS), disposes deps and exits 0. Exits 1 with one
  * message on stderr when it cannot start (bad settings, port in use).
@@ -500,6 +514,7 @@ export async function runHttp<S extends EnvSchema, Deps extends ServerDeps>(
   options: RunHttpOptions<S, Deps>,
 ): Promise<void> {
   const { definition, deps, logger, log } = options;
+  tuneHeapForRequests((options.config as CoreConfig).MCP_HTTP_HEAP_GROWTH_PERCENT);
   let serving: HttpServing;
   try {
     serving = await serveHttp(options);

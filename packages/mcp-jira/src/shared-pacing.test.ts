@@ -21,14 +21,14 @@ const instance = async (env: Record<string, string>) => {
   sessions.push(s);
   return s;
 };
-const gets = (s: JiraSession) =>
-  Array.from({ length: 4 }, () => callTool(s.client, 'jira_get_current_user', {}));
+const gets = (s: JiraSession, n = 4) =>
+  Array.from({ length: n }, () => callTool(s.client, 'jira_get_current_user', {}));
 const issueReads = () => fake.requests.filter((r) => r.method === 'GET' && r.path.includes('/myself'));
 
 describe('JIRA_RATE_LIMIT_DELAY shared through Redis', () => {
   it('two instances with REDIS_URL start their requests at one combined rate; the token stays out of the log', async () => {
     const [a, b] = [await instance({ REDIS_URL: redis.url }), await instance({ REDIS_URL: redis.url })];
-    await Promise.all([...gets(a!).slice(0, 1), ...gets(b!).slice(0, 1)]); // warm up
+    await Promise.all([...gets(a!, 1), ...gets(b!, 1)]); // warm up: one call each
     const before = issueReads().length;
     const results = await Promise.all([...gets(a!), ...gets(b!)]);
     expect(results.filter((r) => !r.ok)).toEqual([]);
@@ -47,7 +47,7 @@ describe('JIRA_RATE_LIMIT_DELAY shared through Redis', () => {
 
   it('without Redis each instance paces only itself', async () => {
     const [a, b] = [await instance({}), await instance({})];
-    await Promise.all([...gets(a!).slice(0, 1), ...gets(b!).slice(0, 1)]);
+    await Promise.all([...gets(a!, 1), ...gets(b!, 1)]); // warm up: one call each
     const started = Date.now();
     await Promise.all([...gets(a!), ...gets(b!)]);
     // Each instance's 4 reads take about 3 delays; together they would take at least 7.

@@ -148,6 +148,14 @@ export const catalog: Catalog = {
       secret: false,
       default: 10,
     },
+    {
+      name: 'MCP_HTTP_HEAP_GROWTH_PERCENT',
+      description:
+        "HTTP mode: how far V8 lets the heap grow past what a full GC left live (0: V8's own factor, up to 300%); lower keeps RSS flat under load for more GC time",
+      required: false,
+      secret: false,
+      default: 50,
+    },
   ],
   servers: [
     {
