@@ -223,6 +223,30 @@ describe('Journal', () => {
     expect(journal.commits).toBe(2);
   });
 
+  it('after writers were seen together, waits a few turns of the loop for the ones still on their way', async () => {
+    // Writers arriving one turn apart, as requests read from a pipe do: after a group of 8, the
+    // next group waits for them; with lingerTurns 0 each turn's writer commits alone.
+    const staggered = async (journal: Journal<Entry>) => {
+      await Promise.all(
+        Array.from({ length: 8 }, () => journal.write((append) => append({ t: 'add', n: 1 }))),
+      );
+      const before = journal.commits;
+      const writes: Promise<unknown>[] = [];
+      for (let i = 0; i < 3; i++) {
+        writes.push(journal.write((append) => append({ t: 'add', n: 1 })));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await Promise.all(writes);
+      return journal.commits - before;
+    };
+    expect(await staggered(new Journal(file(), new Counter()))).toBe(1);
+    expect(await staggered(new Journal(file(), new Counter(), { lingerTurns: 0 }))).toBe(3);
+    // A writer alone is not held back: each lone write is its own commit, at once.
+    const alone = new Journal(file(), new Counter());
+    for (let i = 0; i < 3; i++) await alone.write((append) => append({ t: 'add', n: 1 }));
+    expect(alone.commits).toBe(3);
+  });
+
   it('ignores a torn last line and truncates it on the next write', async () => {
     const path = file();
     const s = new Counter();

@@ -9,12 +9,11 @@
 // balancer, and shares the machine's cores with the servers.
 //   BENCH_SECONDS (per case, default 3), BENCH_RSS_REQUESTS (default 100000, 0: skip), BENCH_ONLY=goal|cache,
 //   BENCH_CONCURRENCY (default 1,16,64; empty: only the RSS run), BENCH_NODE_OPTIONS (NODE_OPTIONS of the servers)
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { getFreePort, spawnHttpServer, startBalancer, startRedis } from '../dist/testing/index.js';
-import { cpuMicros, percentile } from './measure.mjs';
+import { cpuMicros, percentile, stdioDriver } from './measure.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const RSS_REQUESTS = Number(process.env.BENCH_RSS_REQUESTS ?? 100_000);
@@ -72,43 +71,6 @@ function httpDriver(url, maxSockets) {
     },
     close: () => agent.destroy(),
   };
-}
-
-/** A bin over stdio, driven by lines on stdin; many requests may be in flight at once. */
-async function stdioDriver(bin, env) {
-  const child = spawn(process.execPath, [bin], { env, stdio: ['pipe', 'pipe', 'inherit'] });
-  const waiting = new Map();
-  let buffer = '';
-  let id = 0;
-  child.stdout.setEncoding('utf8').on('data', (chunk) => {
-    buffer += chunk;
-    let nl;
-    while ((nl = buffer.indexOf('\n')) >= 0) {
-      const line = buffer.slice(0, nl);
-      buffer = buffer.slice(nl + 1);
-      const message = JSON.parse(line);
-      waiting.get(message.id)?.(message);
-      waiting.delete(message.id);
-    }
-  });
-  const driver = {
-    pid: child.pid,
-    call(method, params) {
-      const n = ++id;
-      return new Promise((resolve) => {
-        waiting.set(n, resolve);
-        child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: n, method, params })}\n`);
-      });
-    },
-    close: () => new Promise((resolve) => (child.once('close', resolve), child.stdin.end())),
-  };
-  await driver.call('initialize', {
-    protocolVersion: PROTOCOL,
-    capabilities: {},
-    clientInfo: { name: 'bench', version: '0' },
-  });
-  child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
-  return driver;
 }
 
 async function tool(driver, name, args) {
@@ -181,7 +143,7 @@ try {
       ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
       ...c.env,
     };
-    const stdio = await stdioDriver(bins[c.key], env);
+    const stdio = await stdioDriver(bins[c.key], env, PROTOCOL);
     started.push(stdio);
     const spawnHttp = async () => {
       const s = await spawnHttpServer({

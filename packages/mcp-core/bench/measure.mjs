@@ -217,4 +217,45 @@ export function printToolsList(rows, runs = 15) {
   }
 }
 
+/**
+ * A raw JSON-RPC client over a spawned server's stdio (lines in, lines out): `call(method,
+ * params)` resolves with the response. What it measures is the server, not an MCP client
+ * library's validation. Initialized before it resolves; `close()` ends stdin and waits for exit.
+ */
+export async function stdioDriver(bin, env, protocolVersion = '2025-06-18') {
+  const child = spawn(process.execPath, [bin], { env, stdio: ['pipe', 'pipe', 'inherit'] });
+  const waiting = new Map();
+  let buffer = '';
+  let id = 0;
+  child.stdout.setEncoding('utf8').on('data', (chunk) => {
+    buffer += chunk;
+    let nl;
+    while ((nl = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + 1);
+      const message = JSON.parse(line);
+      waiting.get(message.id)?.(message);
+      waiting.delete(message.id);
+    }
+  });
+  const driver = {
+    pid: child.pid,
+    call(method, params) {
+      const n = ++id;
+      return new Promise((resolve) => {
+        waiting.set(n, resolve);
+        child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: n, method, params })}\n`);
+      });
+    },
+    close: () => new Promise((resolve) => (child.once('close', resolve), child.stdin.end())),
+  };
+  await driver.call('initialize', {
+    protocolVersion,
+    capabilities: {},
+    clientInfo: { name: 'bench', version: '0' },
+  });
+  child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
+  return driver;
+}
+
 export { spawnStdioServer };
