@@ -73,6 +73,7 @@ describe('public API', () => {
         "makeTempDir",
         "readToolResult",
         "removeTempDirs",
+        "runBin",
         "runHostileCalls",
         "seededRandom",
         "sendJson",

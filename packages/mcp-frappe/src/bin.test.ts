@@ -1,6 +1,5 @@
-import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { callTool, spawnStdioServer } from '@org/mcp-core/testing';
+import { callTool, runBin, spawnStdioServer } from '@org/mcp-core/testing';
 import { startFakeFrappe, type FakeFrappe } from '../test/fake-frappe/index.js';
 
 const bin = fileURLToPath(new URL('../dist/bundle/bin.js', import.meta.url));
@@ -10,17 +9,7 @@ beforeAll(async () => {
 });
 afterAll(() => fake?.close());
 
-// Asynchronous on purpose: a synchronous spawn would block the fake living in this process.
-const run = (args: string[], env: Record<string, string>) =>
-  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    execFile(
-      process.execPath,
-      [bin, ...args],
-      { env: { PATH: process.env['PATH'] ?? '', ...env }, encoding: 'utf8', timeout: 20000 },
-      (error, stdout, stderr) =>
-        resolve({ status: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+const run = (args: string[], env: Record<string, string>) => runBin(bin, args, env);
 const env = () => ({
   FRAPPE_URL: fake.url,
   FRAPPE_API_KEY: fake.users.admin.key,

@@ -69,7 +69,9 @@ describe('the built bin over stdio', () => {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     it(`exits 0 on ${signal} after it has written to its file store (issue 18, defect 11)`, async () => {
       const server = await spawn({ GOAL_AGENT_DATA_DIR: makeTempDir('goal-agent-signal-') });
-      expect(await call(server, 'create_goal', { description: 'survive a signal' })).toMatchObject({ ok: true });
+      expect(await call(server, 'create_goal', { description: 'survive a signal' })).toMatchObject({
+        ok: true,
+      });
       server.child.kill(signal);
       expect(await server.exited).toBe(0);
     });

@@ -1,6 +1,5 @@
-import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { callTool, spawnStdioServer } from '@org/mcp-core/testing';
+import { callTool, runBin, spawnStdioServer } from '@org/mcp-core/testing';
 import { startFakeBrave, startFakeGoogle, type FakeProvider } from '../test/fake-providers/index.js';
 import { startFakeSite, type FakeSite } from '../test/fake-site/index.js';
 
@@ -15,16 +14,7 @@ afterAll(async () => {
   await Promise.all([brave?.close(), google?.close(), site?.close()]);
 });
 
-// Asynchronous on purpose: a synchronous spawn would block the fakes living in this process.
-const run = (args: string[], env: Record<string, string>) =>
-  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    execFile(
-      process.execPath,
-      [bin, ...args],
-      { env: { PATH: process.env['PATH'] ?? '', ...env }, encoding: 'utf8', timeout: 20000 },
-      (error, stdout, stderr) => resolve({ status: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+const run = (args: string[], env: Record<string, string>) => runBin(bin, args, env);
 
 describe('the built bin', () => {
   it('--help lists every variable with the API origins it defaults to', async () => {
@@ -49,7 +39,7 @@ describe('the built bin', () => {
     }
   });
 
-  it('--check probes each provider, states Google\'s closure, and never prints a key', async () => {
+  it("--check probes each provider, states Google's closure, and never prints a key", async () => {
     const ok = await run(['--check'], {
       BRAVE_API_KEY: brave.key,
       BRAVE_API_URL: brave.url,
@@ -59,12 +49,19 @@ describe('the built bin', () => {
     });
     expect(ok.stdout).toMatch(/ok {4}brave: Brave Search answered in \d+ ms/);
     expect(ok.stdout).toMatch(/ok {4}google: Google Custom Search answered/);
-    expect(ok.stdout).toMatch(/google closure: Google closes the Custom Search JSON API to existing customers on 2027-01-01/);
+    expect(ok.stdout).toMatch(
+      /google closure: Google closes the Custom Search JSON API to existing customers on 2027-01-01/,
+    );
     expect(ok.stdout).toMatch(/ok {4}fetch: public addresses only/);
     expect(ok.status).toBe(0);
-    const bad = await run(['--check'], { BRAVE_API_KEY: 'BSA-wrong-key-do-not-print', BRAVE_API_URL: brave.url });
+    const bad = await run(['--check'], {
+      BRAVE_API_KEY: 'BSA-wrong-key-do-not-print',
+      BRAVE_API_URL: brave.url,
+    });
     expect(bad.status).toBe(1);
-    expect(bad.stdout).toMatch(/FAIL {2}brave: No search provider accepted its credentials: Brave Search: The provided subscription token is invalid/);
+    expect(bad.stdout).toMatch(
+      /FAIL {2}brave: No search provider accepted its credentials: Brave Search: The provided subscription token is invalid/,
+    );
     expect(bad.stdout + bad.stderr).not.toContain('BSA-wrong-key-do-not-print');
     const none = await run(['--check'], {});
     expect(none.status).toBe(0);
@@ -83,7 +80,10 @@ describe('the built bin', () => {
         MCP_LOG_LEVEL: 'trace',
       },
     });
-    expect(await callTool(server.client, 'web_search', { query: 'stdio' })).toMatchObject({ ok: true, data: { provider: 'brave' } });
+    expect(await callTool(server.client, 'web_search', { query: 'stdio' })).toMatchObject({
+      ok: true,
+      data: { provider: 'brave' },
+    });
     expect(await callTool(server.client, 'web_fetch', { url: `${site.url}/article` })).toMatchObject({
       ok: true,
       data: { format: 'markdown', title: expect.stringContaining('Rate limiting') },
@@ -92,7 +92,10 @@ describe('the built bin', () => {
       ok: true,
       data: { format: 'pdf', content: expect.stringContaining('Revenue grew 12 percent') },
     });
-    expect(await callTool(server.client, 'web_fetch', { url: 'http://169.254.169.254/' })).toMatchObject({ ok: false, error: { type: 'forbidden' } });
+    expect(await callTool(server.client, 'web_fetch', { url: 'http://169.254.169.254/' })).toMatchObject({
+      ok: false,
+      error: { type: 'forbidden' },
+    });
     expect(await server.close()).toBe(0);
     expect(server.nonProtocolLines).toEqual([]);
     expect(server.stderr()).toContain('search request');

@@ -2,6 +2,8 @@
 export { Client, connectHttp, connectInMemory, connectServer, readToolResult, callTool } from './client.js';
 export type { ConnectedClient, ConnectServerOptions, ServerSession, ToolOutcome } from './client.js';
 export { spawnStdioServer } from './stdio.js';
+export { runBin } from './run-bin.js';
+export type { BinRun } from './run-bin.js';
 export { spawnHttpServer } from './spawn-http.js';
 export type { SpawnHttpOptions, SpawnedHttpServer } from './spawn-http.js';
 export type { SpawnOptions, SpawnedServer } from './stdio.js';
