@@ -81,6 +81,7 @@ describe('public API', () => {
         "spawnStdioServer",
         "startBalancer",
         "startFakeHttpServer",
+        "startInstances",
         "startRedis",
         "startRedisCluster",
       ]

@@ -2,23 +2,16 @@ import { fileURLToPath } from 'node:url';
 import {
   callTool,
   connectHttp,
-  getFreePort,
-  spawnHttpServer,
-  startBalancer,
-  startRedis,
-  type Balancer,
+  startInstances,
+  type BalancedInstances,
   type ConnectedClient,
-  type RedisInstance,
-  type SpawnedHttpServer,
 } from '@org/mcp-core/testing';
 
 // Three goal-agent instances over HTTP behind a round-robin balancer on one Redis behave as one
 // server: concurrent clients creating goals, breaking them down, claiming and completing tasks.
 const bin = fileURLToPath(new URL('../dist/bundle/bin.js', import.meta.url));
 const CLIENTS = 6;
-let redis: RedisInstance;
-let instances: SpawnedHttpServer[] = [];
-let balancer: Balancer | undefined;
+let deployed: BalancedInstances | undefined;
 const clients: ConnectedClient[] = [];
 
 interface Task {
@@ -30,29 +23,12 @@ interface Task {
 }
 
 beforeAll(async () => {
-  redis = await startRedis();
-  instances = await Promise.all(
-    [0, 1, 2].map(async () =>
-      spawnHttpServer({
-        command: process.execPath,
-        args: [bin, '--transport', 'http'],
-        env: {
-          PATH: process.env['PATH'],
-          REDIS_URL: redis.url,
-          MCP_TOOLSETS: 'all',
-          MCP_HTTP_PORT: String(await getFreePort()),
-        },
-      }),
-    ),
-  );
-  balancer = await startBalancer(instances.map((i) => new URL(i.url).origin));
-  for (let i = 0; i < CLIENTS; i++) clients.push(await connectHttp(`${balancer.url}/mcp`));
+  deployed = await startInstances(bin);
+  for (let i = 0; i < CLIENTS; i++) clients.push(await connectHttp(deployed.url));
 });
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
-  await balancer?.close();
-  await Promise.all(instances.map((i) => i.close('SIGKILL')));
-  await redis?.close();
+  await deployed?.close();
 });
 
 /** A tool call that must succeed (an error result fails the test with its envelope). */
@@ -124,7 +100,7 @@ describe('three goal-agent instances behind a balancer on one Redis', () => {
     expect(new Set(created).size).toBe(created.length);
     expect(new Set(claims.map((c) => c.task)).size).toBe(claims.length); // none claimed twice
     expect(claims.length).toBe(created.length); // and every one claimed
-    expect(balancer!.counts().every((count) => count > 30)).toBe(true);
+    expect(deployed!.balancer.counts().every((count) => count > 30)).toBe(true);
 
     const tasks = await tasksById(created);
     expect(tasks.size).toBe(created.length);
@@ -189,11 +165,11 @@ describe('three goal-agent instances behind a balancer on one Redis', () => {
       timeout: 30000,
       interval: 5,
     });
-    instances[1]!.child.kill('SIGKILL');
+    deployed!.instances[1]!.child.kill('SIGKILL');
     const atKill = completed.size;
     await run;
     expect(atKill).toBeLessThan(60);
-    expect(instances[1]!.child.signalCode).toBe('SIGKILL');
+    expect(deployed!.instances[1]!.child.signalCode).toBe('SIGKILL');
 
     expect(new Set(claimed).size).toBe(claimed.length); // no acknowledged claim given twice
     expect(completed.size).toBe(claimed.length); // every claimed task completed, after retries

@@ -2,46 +2,22 @@ import { fileURLToPath } from 'node:url';
 import {
   callTool,
   connectHttp,
-  getFreePort,
-  spawnHttpServer,
-  startBalancer,
-  startRedis,
-  type Balancer,
+  startInstances,
+  type BalancedInstances,
   type ConnectedClient,
-  type RedisInstance,
-  type SpawnedHttpServer,
 } from '@org/mcp-core/testing';
 
 // Three instances over HTTP behind a round-robin balancer on one Redis behave as one cache.
 const bin = fileURLToPath(new URL('../dist/bundle/bin.js', import.meta.url));
-let redis: RedisInstance;
-let instances: SpawnedHttpServer[] = [];
-let balancer: Balancer | undefined;
+let deployed: BalancedInstances | undefined;
 const clients: ConnectedClient[] = [];
 
 beforeAll(async () => {
-  redis = await startRedis();
-  instances = await Promise.all(
-    [0, 1, 2].map(async () =>
-      spawnHttpServer({
-        command: process.execPath,
-        args: [bin, '--transport', 'http'],
-        env: {
-          PATH: process.env['PATH'],
-          REDIS_URL: redis.url,
-          MCP_TOOLSETS: 'all',
-          MCP_HTTP_PORT: String(await getFreePort()),
-        },
-      }),
-    ),
-  );
-  balancer = await startBalancer(instances.map((i) => new URL(i.url).origin));
+  deployed = await startInstances(bin);
 });
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
-  await balancer?.close();
-  await Promise.all(instances.map((i) => i.close('SIGKILL')));
-  await redis?.close();
+  await deployed?.close();
 });
 
 /** A call that, like a client behind a balancer, retries on a transport failure (502, reset). */
@@ -57,7 +33,7 @@ async function withRetry<T>(call: () => Promise<T>): Promise<T> {
 
 async function readEverywhere(key: string): Promise<unknown[]> {
   return Promise.all(
-    instances
+    deployed!.instances
       .filter((i) => i.child.exitCode === null && i.child.signalCode === null)
       .map(async (i) => {
         const c = await connectHttp(i.url);
@@ -70,7 +46,7 @@ async function readEverywhere(key: string): Promise<unknown[]> {
 
 describe('three memory-cache instances behind a balancer on one Redis', () => {
   it('counters incremented through every instance add up; every acknowledged write is there', async () => {
-    const url = `${balancer!.url}/mcp`;
+    const url = deployed!.url;
     for (let i = 0; i < 6; i++) clients.push(await connectHttp(url));
     let acknowledged = 0;
     await Promise.all(
@@ -83,7 +59,7 @@ describe('three memory-cache instances behind a balancer on one Redis', () => {
       }),
     );
     expect(acknowledged).toBe(180);
-    expect(balancer!.counts().every((count) => count > 100)).toBe(true);
+    expect(deployed!.balancer.counts().every((count) => count > 100)).toBe(true);
     await vi.waitFor(async () => expect(await readEverywhere('hits')).toEqual([180, 180, 180]));
     const keys = await callTool<{ keys: string[] }>(clients[0]!.client, 'cache_keys', {
       pattern: 'k:*',
@@ -113,9 +89,9 @@ describe('three memory-cache instances behind a balancer on one Redis', () => {
       }),
     );
     await new Promise((r) => setTimeout(r, 300));
-    instances[1]!.child.kill('SIGKILL');
+    deployed!.instances[1]!.child.kill('SIGKILL');
     await run;
-    expect(instances[1]!.child.signalCode).toBe('SIGKILL');
+    expect(deployed!.instances[1]!.child.signalCode).toBe('SIGKILL');
     // An increment cut off after Redis applied it may be applied and then retried: at least
     // every acknowledged one, at most one per attempt and retry.
     const [value] = await readEverywhere('hits2');

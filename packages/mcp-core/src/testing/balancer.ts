@@ -1,5 +1,8 @@
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { getFreePort } from './net.js';
+import { startRedis, type RedisInstance } from './redis.js';
+import { spawnHttpServer, type SpawnedHttpServer } from './spawn-http.js';
 
 /** A round-robin HTTP balancer in front of several server instances. */
 export interface Balancer {
@@ -70,5 +73,55 @@ export async function startBalancer(targets: readonly string[]): Promise<Balance
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/** Instances of one bin over HTTP on one Redis, behind a balancer (startInstances). */
+export interface BalancedInstances {
+  redis: RedisInstance;
+  instances: SpawnedHttpServer[];
+  balancer: Balancer;
+  /** The balancer's MCP endpoint (`…/mcp`). */
+  url: string;
+  /** Stops the balancer, SIGKILLs the instances still running and stops Redis. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a private Redis, `count` instances of the bundled server `bin` over HTTP on it (free
+ * ports, `MCP_TOOLSETS=all`, plus `env`) and a round-robin balancer in front of them: the shape
+ * of a team deployment, for the tests that check several instances behave as one server.
+ */
+export async function startInstances(
+  bin: string,
+  options: { count?: number; env?: Record<string, string> } = {},
+): Promise<BalancedInstances> {
+  const redis = await startRedis();
+  const instances = await Promise.all(
+    Array.from({ length: options.count ?? 3 }, async () =>
+      spawnHttpServer({
+        command: process.execPath,
+        args: [bin, '--transport', 'http'],
+        env: {
+          PATH: process.env['PATH'],
+          REDIS_URL: redis.url,
+          MCP_TOOLSETS: 'all',
+          MCP_HTTP_PORT: String(await getFreePort()),
+          ...options.env,
+        },
+      }),
+    ),
+  );
+  const balancer = await startBalancer(instances.map((i) => new URL(i.url).origin));
+  return {
+    redis,
+    instances,
+    balancer,
+    url: `${balancer.url}/mcp`,
+    async close() {
+      await balancer.close();
+      await Promise.all(instances.map((i) => i.close('SIGKILL')));
+      await redis.close();
+    },
   };
 }
