@@ -103,6 +103,17 @@ describe('loadConfig messages for a value that is given but wrong', () => {
     expect(() => loadConfig(S, { LEASE_SECONDS: 'abc' })).toThrow(/LEASE_SECONDS: must be a number/);
     expect(() => loadConfig(S, { LEASE_SECONDS: 'abc' })).not.toThrow(/is required/);
   });
+
+  it('MCP_HTTP_HEAP_GROWTH_PERCENT: 50 by default, 0 allowed, a negative or fractional value refused', () => {
+    expect(loadConfig(CoreConfigSchema, {}).MCP_HTTP_HEAP_GROWTH_PERCENT).toBe(50);
+    expect(
+      loadConfig(CoreConfigSchema, { MCP_HTTP_HEAP_GROWTH_PERCENT: '0' }).MCP_HTTP_HEAP_GROWTH_PERCENT,
+    ).toBe(0);
+    for (const bad of ['-5', '12.5', 'lots', '5000'])
+      expect(() => loadConfig(CoreConfigSchema, { MCP_HTTP_HEAP_GROWTH_PERCENT: bad })).toThrow(
+        /MCP_HTTP_HEAP_GROWTH_PERCENT/,
+      );
+  });
 });
 
 describe('describeConfig and --help text', () => {
