@@ -8,7 +8,14 @@ const nodeRequire = createRequire(import.meta.url);
 
 /** node:fs (loaded by Node itself at boot; only the import's namespace would cost). */
 export const fs = nodeRequire('node:fs') as typeof import('node:fs');
-export const crypto = (): typeof import('node:crypto') =>
-  nodeRequire('node:crypto') as typeof import('node:crypto');
-export const zlib = (): typeof import('node:zlib') => nodeRequire('node:zlib') as typeof import('node:zlib');
-export const os = (): typeof import('node:os') => nodeRequire('node:os') as typeof import('node:os');
+const loaded = new Map<string, unknown>();
+/** A built-in required at its first use and kept. */
+const lazy =
+  <T>(name: string) =>
+  (): T => {
+    if (!loaded.has(name)) loaded.set(name, nodeRequire(name));
+    return loaded.get(name) as T;
+  };
+export const crypto = lazy<typeof import('node:crypto')>('node:crypto');
+export const zlib = lazy<typeof import('node:zlib')>('node:zlib');
+export const os = lazy<typeof import('node:os')>('node:os');

@@ -6,6 +6,9 @@ import { createRequire } from 'node:module';
 // the first tools/list answer.
 const nodeRequire = createRequire(import.meta.url);
 
-export const nodeFs = (): typeof import('node:fs') => nodeRequire('node:fs') as typeof import('node:fs');
+let fs: typeof import('node:fs') | undefined;
+let crypto: typeof import('node:crypto') | undefined;
+export const nodeFs = (): typeof import('node:fs') =>
+  (fs ??= nodeRequire('node:fs') as typeof import('node:fs'));
 export const nodeCrypto = (): typeof import('node:crypto') =>
-  nodeRequire('node:crypto') as typeof import('node:crypto');
+  (crypto ??= nodeRequire('node:crypto') as typeof import('node:crypto'));
