@@ -22,7 +22,7 @@ export interface ClientOptions {
   sharedPacing?: { redis: PacerRedis | PromiseLike<PacerRedis>; onUnavailable?(error: unknown): void };
 }
 
-export type Headers = Record<string, string | number | undefined>;
+type Headers = Record<string, string | number | undefined>;
 
 /** The response of an Octokit RequestError, when GitHub answered (a guard, not a cast). */
 export const httpResponse = (error: unknown): { status: number; headers: Headers } | undefined => {
