@@ -97,64 +97,28 @@ export async function coldStarts(targets, runs = 15) {
 }
 
 /**
- * One spawn → first `tools/list` answer, timed where the answer's last byte arrives: a minimal
- * JSON-RPC client writes initialize, then notifications/initialized and tools/list, and reads
- * lines. (The SDK's Client does more once the answer is in: it validates it with zod and compiles
- * an Ajv validator per tool output schema, a client-side cost that grows with the tool count.)
- * Resolves `{ ms, cpuMs, tools }`; rejects with the server's stderr if it exits or errs first.
+ * One spawn → first `tools/list` answer, timed where the answer arrives, with stdioDriver's
+ * minimal client. (The SDK's Client does more once the answer is in: it validates it with zod and
+ * compiles an Ajv validator per tool output schema, a client-side cost that grows with the tool
+ * count.) Resolves `{ ms, cpuMs, tools }`.
  */
-function rawToolsList({ command, args, env }) {
-  return new Promise((resolve, reject) => {
-    const start = process.hrtime.bigint();
-    const child = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stderr = '';
-    let out = '';
-    let result;
-    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d.slice(0, 4000)));
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      result ? resolve(result) : reject(new Error(`server exited (${code}) before answering: ${stderr}`)),
-    );
-    const send = (message) => child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', ...message })}\n`);
-    child.stdout.setEncoding('utf8').on('data', (chunk) => {
-      out += chunk;
-      for (let nl = out.indexOf('\n'); nl >= 0; nl = out.indexOf('\n')) {
-        const line = out.slice(0, nl);
-        out = out.slice(nl + 1);
-        const message = JSON.parse(line);
-        if (message.id === 1 && message.result) {
-          send({ method: 'notifications/initialized' });
-          send({ id: 2, method: 'tools/list', params: {} });
-        } else if (message.id === 2 && message.result) {
-          const ms = Number(process.hrtime.bigint() - start) / 1e6;
-          const cpu = cpuMicros(child.pid);
-          result = {
-            ms,
-            tools: message.result.tools.length,
-            ...(cpu !== undefined ? { cpuMs: cpu / 1000 } : {}),
-          };
-          child.stdin.end();
-        } else if (message.error) {
-          child.kill();
-          reject(new Error(`server answered an error: ${JSON.stringify(message.error)}`));
-        }
-      }
-    });
-    send({
-      id: 1,
-      method: 'initialize',
-      params: {
-        protocolVersion: '2025-06-18',
-        capabilities: {},
-        clientInfo: { name: 'bench', version: '0' },
-      },
-    });
-  });
+async function rawToolsList({ args, env }) {
+  const start = process.hrtime.bigint();
+  const driver = await stdioDriver(args, env);
+  try {
+    const answer = await driver.call('tools/list', {});
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    const cpu = cpuMicros(driver.pid);
+    if (!answer.result) throw new Error(`tools/list answered an error: ${JSON.stringify(answer.error)}`);
+    return { ms, tools: answer.result.tools.length, ...(cpu !== undefined ? { cpuMs: cpu / 1000 } : {}) };
+  } finally {
+    await driver.close();
+  }
 }
 
 /**
- * Spawn → first `tools/list` answer of each `{ label, command?, args, env }` (command defaults to
- * this Node), over `runs` fresh processes each, spawned in turns (one of each per round) so that
+ * Spawn → first `tools/list` answer of each `{ label, args, env }` (`args` given to this Node),
+ * over `runs` fresh processes each, spawned in turns (one of each per round) so that
  * drift in the machine's speed hits all alike. Returns each target with `p50` (ms to the answer's
  * arrival), `ratio` (to the first target's p50), `cpuMs`/`cpuRatio` (the server's CPU time until
  * it answered, p50, on Linux), `sdkMs`/`sdkRatio` (spawn until the SDK Client's `listTools()`
@@ -167,7 +131,7 @@ export async function firstToolsList(targets, runs = 15) {
   const counts = targets.map(() => 0);
   for (let i = 0; i < runs; i++) {
     for (const [k, t] of targets.entries()) {
-      const target = { command: t.command ?? process.execPath, args: t.args, env: t.env };
+      const target = { command: process.execPath, args: t.args, env: t.env };
       const raw = await rawToolsList(target);
       samples[k].push(raw.ms);
       if (raw.cpuMs !== undefined) cpu[k].push(raw.cpuMs);
@@ -220,13 +184,25 @@ export function printToolsList(rows, runs = 15) {
 /**
  * A raw JSON-RPC client over a spawned server's stdio (lines in, lines out): `call(method,
  * params)` resolves with the response. What it measures is the server, not an MCP client
- * library's validation. Initialized before it resolves; `close()` ends stdin and waits for exit.
+ * library's validation. `bin` is the bin's path, or the arguments to give this Node. Initialized
+ * before it resolves; a server that exits fails its open calls with the end of its stderr;
+ * `close()` ends stdin and waits for exit.
  */
 export async function stdioDriver(bin, env, protocolVersion = '2025-06-18') {
-  const child = spawn(process.execPath, [bin], { env, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, Array.isArray(bin) ? bin : [bin], {
+    env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   const waiting = new Map();
   let buffer = '';
+  let stderr = '';
   let id = 0;
+  child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
+  const exited = new Promise((resolve) => child.once('close', resolve));
+  void exited.then((code) => {
+    for (const [, { reject }] of waiting) reject(new Error(`server exited (${code}): ${stderr}`));
+    waiting.clear();
+  });
   child.stdout.setEncoding('utf8').on('data', (chunk) => {
     buffer += chunk;
     let nl;
@@ -234,7 +210,7 @@ export async function stdioDriver(bin, env, protocolVersion = '2025-06-18') {
       const line = buffer.slice(0, nl);
       buffer = buffer.slice(nl + 1);
       const message = JSON.parse(line);
-      waiting.get(message.id)?.(message);
+      waiting.get(message.id)?.resolve(message);
       waiting.delete(message.id);
     }
   });
@@ -242,12 +218,12 @@ export async function stdioDriver(bin, env, protocolVersion = '2025-06-18') {
     pid: child.pid,
     call(method, params) {
       const n = ++id;
-      return new Promise((resolve) => {
-        waiting.set(n, resolve);
+      return new Promise((resolve, reject) => {
+        waiting.set(n, { resolve, reject });
         child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: n, method, params })}\n`);
       });
     },
-    close: () => new Promise((resolve) => (child.once('close', resolve), child.stdin.end())),
+    close: () => (child.stdin.end(), exited),
   };
   await driver.call('initialize', {
     protocolVersion,
